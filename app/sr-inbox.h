@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib-object.h>
+
+#include "sr-answers.h"
+#include "sr-error.h"
+#include "sr-keys.h"
+
+G_BEGIN_DECLS
+
+/* The organisation's inbox: a SQLite database of envelopes, kept sealed
+ * and opened on demand. Ids are content addresses, so import is idempotent. */
+#define SR_TYPE_INBOX (sr_inbox_get_type ())
+G_DECLARE_FINAL_TYPE (SrInbox, sr_inbox, SR, INBOX, GObject)
+
+typedef struct
+{
+  guint      imported;
+  guint      duplicates;
+  guint      rejected;
+  /* One line per rejection, naming the file and the reason. */
+  GPtrArray *problems;
+} SrImportResult;
+
+void        sr_import_result_init    (SrImportResult *result);
+void        sr_import_result_clear   (SrImportResult *result);
+
+typedef enum
+{
+  SR_EXPORT_CSV,
+  SR_EXPORT_JSON,
+} SrExportFormat;
+
+SrInbox    *sr_inbox_new             (const char     *db_path,
+                                      GError        **error);
+
+/* Imports one file (.srb bundle or .sre envelope, told apart by content).
+ * Every envelope is opened to prove it is authentic before it is stored;
+ * what fails is counted as rejected and the rest go on. FALSE only when
+ * the inbox itself fails (database, disk). */
+gboolean    sr_inbox_import_file     (SrInbox        *self,
+                                      const char     *path,
+                                      const SrOrgSecret *secret,
+                                      SrImportResult *result,
+                                      SrProgressFunc  progress,
+                                      gpointer        progress_data,
+                                      GError        **error);
+
+typedef struct
+{
+  char    *receipt;
+  guint32  day;         /* day it was imported */
+  gsize    size;
+} SrInboxEntry;
+
+/* Receipts in import order. Free with g_ptr_array_unref. */
+GPtrArray  *sr_inbox_list            (SrInbox        *self,
+                                      GError        **error);
+
+/* Opens the report behind a receipt. day gets the day it was filed. */
+SrAnswers  *sr_inbox_open_report     (SrInbox        *self,
+                                      const char     *receipt,
+                                      const SrOrgSecret *secret,
+                                      guint32        *day,
+                                      GError        **error);
+
+/* Streams every report, opened, to path (0600): CSV or JSON. */
+gboolean    sr_inbox_export          (SrInbox        *self,
+                                      const SrOrgSecret *secret,
+                                      SrExportFormat  format,
+                                      const char     *path,
+                                      guint          *n_exported,
+                                      SrProgressFunc  progress,
+                                      gpointer        progress_data,
+                                      GError        **error);
+
+/* A signed acknowledgement of every envelope in the inbox. */
+GBytes     *sr_inbox_make_ack        (SrInbox        *self,
+                                      const SrOrgSecret *secret,
+                                      guint          *n_ids,
+                                      GError        **error);
+
+G_END_DECLS

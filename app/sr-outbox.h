@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib-object.h>
+
+#include "sr-answers.h"
+#include "sr-error.h"
+#include "sr-profile.h"
+
+G_BEGIN_DECLS
+
+/* The kiosk's outbox: DATA_DIR/outbox.db (SQLite, WAL, synchronous=FULL,
+ * secure_delete, 0600). It holds envelopes only, never plaintext, plus the
+ * provisioned profile and its pinned signing key. */
+#define SR_TYPE_OUTBOX (sr_outbox_get_type ())
+G_DECLARE_FINAL_TYPE (SrOutbox, sr_outbox, SR, OUTBOX, GObject)
+
+SrOutbox   *sr_outbox_new            (const char     *data_dir,
+                                      GError        **error);
+const char *sr_outbox_get_data_dir   (SrOutbox       *self);
+
+/* Verifies a .srp; on first provisioning pins its signing key, later only a
+ * profile signed by the pinned key with a serial not lower than the current
+ * one replaces it (SR_ERROR_NOT_SIGNED, SR_ERROR_STALE). fingerprint gets
+ * the pinned key's fingerprint in digits. */
+gboolean    sr_outbox_provision      (SrOutbox       *self,
+                                      const guint8   *data,
+                                      gsize           len,
+                                      char          **fingerprint,
+                                      GError        **error);
+/* The provisioned profile, or SR_ERROR_NOT_PROVISIONED. */
+SrProfile  *sr_outbox_get_profile    (SrOutbox       *self,
+                                      GError        **error);
+
+/* Validates, encodes, seals to the profile's recipients and commits. The
+ * receipt is returned only once the envelope is durable. */
+char       *sr_outbox_submit         (SrOutbox       *self,
+                                      SrAnswers      *answers,
+                                      GError        **error);
+/* The envelope behind a receipt still in the outbox. */
+GBytes     *sr_outbox_lookup         (SrOutbox       *self,
+                                      const char     *receipt,
+                                      GError        **error);
+
+/* Writes every envelope not yet acknowledged to path as a bundle: temp
+ * name, fsync, read back and verify, rename; only then are the envelopes
+ * marked exported. */
+gboolean    sr_outbox_export         (SrOutbox       *self,
+                                      const char     *path,
+                                      guint          *n_exported,
+                                      SrProgressFunc  progress,
+                                      gpointer        progress_data,
+                                      GError        **error);
+
+/* Verifies an acknowledgement against the pinned key and deletes exactly
+ * the envelopes it names (secure_delete). */
+gboolean    sr_outbox_apply_ack      (SrOutbox       *self,
+                                      const guint8   *data,
+                                      gsize           len,
+                                      guint          *n_purged,
+                                      GError        **error);
+
+void        sr_outbox_get_counts     (SrOutbox       *self,
+                                      guint          *pending,
+                                      guint          *exported,
+                                      guint          *acknowledged);
+
+G_END_DECLS

@@ -12,6 +12,7 @@ G_BEGIN_DECLS
  * received, signed with its signing key. */
 typedef struct _SrAck SrAck;
 
+/* Makes the .sra bytes for n_ids ids (0 is allowed), dated today. */
 GBytes       *sr_ack_create     (const guint8     (*ids)[SR_ENVELOPE_ID_BYTES],
                                  guint              n_ids,
                                  const SrOrgSecret *secret,
@@ -26,6 +27,9 @@ void          sr_ack_free       (SrAck             *ack);
 guint         sr_ack_get_n_ids  (SrAck             *ack);
 const guint8 *sr_ack_get_id     (SrAck             *ack,
                                  guint              index);
+/* The day the organisation made it (days since 1970-01-01). */
+guint32       sr_ack_get_day    (SrAck             *ack);
+const guint8 *sr_ack_get_signer (SrAck             *ack);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SrAck, sr_ack_free)
 

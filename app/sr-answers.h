@@ -8,13 +8,15 @@
 G_BEGIN_DECLS
 
 /* The answers to one form, in memory only. Every string they hold is wiped
- * when it is replaced, unset or freed. */
+ * when it is replaced, unset or freed. The kinds' numbers are the kind
+ * bytes of the report format (docs/FORMAT.md, "Report"): never renumber
+ * them. */
 typedef enum
 {
-  SR_VALUE_TEXT,     /* single choice (option id), texts, date "YYYY-MM-DD", country "TH", yes/no "yes"|"no"|"unsure" */
-  SR_VALUE_LIST,     /* multiple choice: option ids */
-  SR_VALUE_NUMBER,   /* number */
-  SR_VALUE_BOOL,     /* consent */
+  SR_VALUE_TEXT = 0,   /* single choice (option id), texts, date "YYYY-MM-DD", country "TH", yes/no "yes"|"no"|"unsure" */
+  SR_VALUE_LIST = 1,   /* multiple choice: option ids */
+  SR_VALUE_NUMBER = 2, /* number */
+  SR_VALUE_BOOL = 3,   /* consent */
 } SrValueKind;
 
 SrAnswers          *sr_answers_new             (const char  *form_id,
@@ -29,6 +31,12 @@ void                sr_answers_free            (SrAnswers   *answers);
 void                sr_answers_clear           (SrAnswers   *answers);
 
 const char         *sr_answers_get_form_id     (SrAnswers   *answers);
+/* The version of the form the answers were given to; 0 while unknown. The
+ * answers JSON may carry it as "form_version"; sr_answers_validate sets it
+ * to the form's version when it is still 0, and the report codec keeps it. */
+guint               sr_answers_get_form_version (SrAnswers  *answers);
+void                sr_answers_set_form_version (SrAnswers  *answers,
+                                                guint        version);
 const char         *sr_answers_get_lang        (SrAnswers   *answers);
 void                sr_answers_set_lang        (SrAnswers   *answers,
                                                 const char  *lang);
@@ -67,17 +75,27 @@ guint               sr_answers_get_n           (SrAnswers   *answers);
 
 /* One clear error naming the question: unknown id, invalid option, wrong
  * type, over-long text, an answer to a question not asked (show_if), a
- * missing required answer, a language the form lacks. SR_ERROR_INVALID. */
+ * missing required answer, consent refused, a language SafeReport does not
+ * know, another form or form version. SR_ERROR_INVALID. The rules are in
+ * docs/FORMS.md. Binds answers without a form version to the form's. */
 gboolean            sr_answers_validate        (SrAnswers   *answers,
                                                 SrForm      *form,
                                                 GError     **error);
 
-/* Back to the answers JSON, keys sorted; the caller wipes it
- * (sr_wipe_string_free). */
+/* Back to the answers JSON, keys sorted, with "form_version" when known;
+ * the caller wipes it (sr_wipe_string_free). */
 char               *sr_answers_to_json         (SrAnswers   *answers,
                                                 gboolean     pretty);
+/* Same form id, language and values, compared exactly (the order of a
+ * list counts). The form version is not compared: answers read from JSON
+ * without one equal the same answers after a round trip through a report. */
 gboolean            sr_answers_equal           (SrAnswers   *a,
                                                 SrAnswers   *b);
+
+/* Every ISO 3166-1 alpha-2 code, sorted, uppercase, as a country answer
+ * takes them. */
+const char *const  *sr_countries_all           (void);
+gboolean            sr_country_is_known        (const char  *code);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SrAnswers, sr_answers_free)
 

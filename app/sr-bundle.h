@@ -33,8 +33,10 @@ gboolean  sr_bundle_write          (int                fd,
                                     guint8             bundle_key[32],
                                     GError           **error);
 
-/* Reads back a bundle just written, with the key the writer kept: every
- * record must be there with the id the manifest names. */
+/* Reads back a bundle just written, with the key the writer kept, from a
+ * fresh descriptor after asking the kernel to drop its cached pages: the
+ * header, the manifest, every record's id, the padding and the length must
+ * all be as written. A failure is SR_ERROR_IO. */
 gboolean  sr_bundle_verify_written (const char        *path,
                                     const guint8       bundle_key[32],
                                     guint              n_records,
@@ -48,7 +50,17 @@ typedef struct _SrBundleReader SrBundleReader;
 SrBundleReader *sr_bundle_reader_new  (const char        *path,
                                        const SrOrgSecret *secret,
                                        GError           **error);
+/* The same, for a bundle already in memory (a fuzz target, a test). */
+SrBundleReader *sr_bundle_reader_new_from_bytes (GBytes            *data,
+                                                 const SrOrgSecret *secret,
+                                                 GError           **error);
 guint     sr_bundle_reader_get_n_records (SrBundleReader *reader);
+/* The day the bundle was written (days since 1970-01-01). */
+guint32   sr_bundle_reader_get_day    (SrBundleReader   *reader);
+/* The id the manifest names for record index (authentic once the reader
+ * is open): an importer can skip a record it already holds. */
+const guint8 *sr_bundle_reader_get_id (SrBundleReader   *reader,
+                                       guint             index);
 /* Record index's envelope bytes, checked against its id in the manifest.
  * A corrupt or missing record is an error for that record only. */
 GBytes   *sr_bundle_reader_get_record (SrBundleReader   *reader,
@@ -60,7 +72,9 @@ gboolean  sr_bundle_reader_check_tail (SrBundleReader   *reader,
                                        GError          **error);
 void      sr_bundle_reader_free      (SrBundleReader   *reader);
 
-/* Whether data starts like a bundle or an envelope. */
+/* Whether data starts like a bundle (TRUE) rather than an envelope or
+ * anything else (FALSE). Any version counts, so that the reader can say
+ * which version it cannot read. */
 gboolean  sr_bundle_sniff           (const guint8 *data, gsize len);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SrBundleReader, sr_bundle_reader_free)

@@ -76,6 +76,26 @@ const char       *sr_question_kind_to_string  (SrQuestionKind kind);
 const char *const *sr_languages_all           (void);
 gboolean          sr_language_is_known        (const char  *lang);
 
+/* Whether id is a valid question or option id: 1 to 40 characters of
+ * a-z, 0-9 and "_" (docs/FORMS.md). */
+gboolean          sr_form_id_is_valid         (const char  *id);
+
+/* The question that decides whether question is shown, or NULL when it is
+ * always shown; values holds the answers that show it. */
+SrQuestion       *sr_question_get_show_if     (SrQuestion  *question,
+                                               const char *const **values);
+
+/* Parses JSON more strictly than JsonParser does on its own: refuses a
+ * duplicate key in any object, an escaped NUL character (at which JsonParser
+ * would silently cut the string) and integers too large for 64 bits (which it
+ * would silently wrap). Errors are SR_ERROR_FORMAT. */
+JsonNode         *sr_json_parse_strict        (const char  *data,
+                                               gssize       len,
+                                               GError     **error);
+/* Overwrites every string value held in node (recursively) with zeros, so
+ * that freeing it leaves no plaintext behind, then frees it. */
+void              sr_json_node_wipe_free      (JsonNode    *node);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SrForm, sr_form_unref)
 
 G_END_DECLS

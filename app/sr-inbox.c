@@ -1,3 +1,1491 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "sr-inbox"
+
+#include "sr-config.h"
+
 #include "sr-inbox.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sr-ack.h"
+#include "sr-bundle.h"
+#include "sr-envelope.h"
+#include "sr-form.h"
+#include "sr-fsutil.h"
+#include "sr-report.h"
+
+/* A single envelope or bundle larger than this is not something a kiosk
+ * writes; refusing it keeps a hostile file from exhausting memory. */
+#define IMPORT_MAX_FILE_SIZE ((gsize) 2 << 30)
+
+/* SQLite stores at most a billion bytes in one value; an envelope is
+ * refused well before that. */
+#define IMPORT_MAX_ENVELOPE  ((gsize) 512 << 20)
+
+/* Rows per transaction while importing: large enough that the fsync of a
+ * commit is paid rarely, small enough that a failure loses little work. */
+#define IMPORT_BATCH 1000
+
+/* The export buffer is flushed to the file once it holds this much, and it
+ * is sized so that it normally never reallocates: a reallocation would
+ * leave a copy of plaintext behind in freed memory. */
+#define EXPORT_FLUSH_AT   (256 * 1024)
+#define EXPORT_BUF_SIZE   (1024 * 1024)
+
+#define SCHEMA_VERSION 1
+
+/* 0x53524958, "SRIX", in SQLite's header, so that an inbox is told from
+ * any other database (an outbox given as --db by mistake, say). Decimal,
+ * because it is spelled into a PRAGMA. */
+#define INBOX_APPLICATION_ID 1397901656
+
+struct _SrInbox
+{
+  GObject       parent_instance;
+
+  char         *db_path;
+  sqlite3      *db;
+  sqlite3_stmt *exists_stmt;
+  sqlite3_stmt *insert_stmt;
+};
+
+enum
+{
+  PROP_0,
+  PROP_DB_PATH,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void sr_inbox_initable_iface_init (GInitableIface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (SrInbox, sr_inbox, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE,
+                                                      sr_inbox_initable_iface_init))
+
+void
+sr_import_result_init (SrImportResult *result)
+{
+  g_return_if_fail (result != NULL);
+
+  memset (result, 0, sizeof *result);
+  result->problems = g_ptr_array_new_with_free_func (g_free);
+}
+
+void
+sr_import_result_clear (SrImportResult *result)
+{
+  g_return_if_fail (result != NULL);
+
+  g_clear_pointer (&result->problems, g_ptr_array_unref);
+  result->imported = result->duplicates = result->rejected = 0;
+}
+
+static void
+sr_inbox_entry_free (gpointer data)
+{
+  SrInboxEntry *entry = data;
+
+  g_free (entry->receipt);
+  g_free (entry);
+}
+
+/* One sentence for a database failure; a full disk gets its own code so
+ * that callers can say so plainly. */
+static gboolean
+set_db_error (SrInbox     *self,
+              int          rc,
+              const char  *what,
+              GError     **error)
+{
+  int code = (rc == SQLITE_FULL) ? SR_ERROR_NO_SPACE : SR_ERROR_IO;
+
+  g_set_error (error, SR_ERROR, code, "Could not %s the inbox database (%s).",
+               what, self->db != NULL ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc));
+  return FALSE;
+}
+
+static gboolean
+exec_sql (SrInbox     *self,
+          const char  *sql,
+          const char  *what,
+          GError     **error)
+{
+  int rc = sqlite3_exec (self->db, sql, NULL, NULL, NULL);
+
+  if (rc != SQLITE_OK)
+    return set_db_error (self, rc, what, error);
+  return TRUE;
+}
+
+static gboolean
+prepare (SrInbox       *self,
+         const char    *sql,
+         sqlite3_stmt **stmt,
+         GError       **error)
+{
+  int rc = sqlite3_prepare_v2 (self->db, sql, -1, stmt, NULL);
+
+  if (rc != SQLITE_OK)
+    return set_db_error (self, rc, "read", error);
+  return TRUE;
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+
+static gboolean
+query_int (SrInbox     *self,
+           const char  *sql,
+           gint64      *out,
+           GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  if (!prepare (self, sql, &stmt, error))
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    return set_db_error (self, rc, "read", error);
+  *out = sqlite3_column_int64 (stmt, 0);
+  return TRUE;
+}
+
+static gboolean
+sr_inbox_initable_init (GInitable     *initable,
+                        GCancellable  *cancellable,
+                        GError       **error)
+{
+  SrInbox *self = SR_INBOX (initable);
+  gint64 app_id = 0, version = 0, n_objects = 0;
+  gboolean fresh;
+  int fd;
+  int rc;
+
+  g_return_val_if_fail (self->db_path != NULL, FALSE);
+
+  /* Create the file ourselves so it is private from its first byte;
+   * SQLite gives its WAL and shared-memory files the same mode. */
+  fd = g_open (self->db_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      int saved = errno;
+      g_autofree char *display = g_filename_display_name (self->db_path);
+
+      g_set_error (error, SR_ERROR, SR_ERROR_IO, "Could not open the inbox %s: %s.",
+                   display, g_strerror (saved));
+      return FALSE;
+    }
+  close (fd);
+
+  rc = sqlite3_open_v2 (self->db_path, &self->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc != SQLITE_OK)
+    return set_db_error (self, rc, "open", error);
+
+  sqlite3_busy_timeout (self->db, 10000);
+  sqlite3_extended_result_codes (self->db, 0);
+
+  /* Look before changing anything: a --db that names some other database
+   * must be left as it was. */
+  if (!query_int (self, "PRAGMA application_id", &app_id, NULL) ||
+      !query_int (self, "PRAGMA user_version", &version, NULL) ||
+      !query_int (self, "SELECT count(*) FROM sqlite_master", &n_objects, NULL))
+    {
+      g_autofree char *display = g_filename_display_name (self->db_path);
+
+      if (sqlite3_errcode (self->db) == SQLITE_NOTADB)
+        g_set_error (error, SR_ERROR, SR_ERROR_FORMAT, "%s is not a SafeReport inbox.", display);
+      else
+        set_db_error (self, sqlite3_errcode (self->db), "read", error);
+      return FALSE;
+    }
+
+  fresh = (app_id == 0 && version == 0 && n_objects == 0);
+  if (!fresh && app_id != INBOX_APPLICATION_ID)
+    {
+      g_autofree char *display = g_filename_display_name (self->db_path);
+
+      g_set_error (error, SR_ERROR, SR_ERROR_FORMAT, "%s is not a SafeReport inbox.", display);
+      return FALSE;
+    }
+  if (!fresh && version != SCHEMA_VERSION)
+    {
+      g_autofree char *display = g_filename_display_name (self->db_path);
+
+      g_set_error (error, SR_ERROR, SR_ERROR_FORMAT,
+                   "The inbox %s was made by a newer SafeReport.", display);
+      return FALSE;
+    }
+
+  /* WAL with synchronous=FULL: a committed import survives a power cut.
+   * secure_delete overwrites what is deleted, temp_store keeps SQLite's
+   * scratch data off the disk. */
+  if (!exec_sql (self, "PRAGMA journal_mode=WAL", "set up", error) ||
+      !exec_sql (self,
+                 "PRAGMA synchronous=FULL;"
+                 "PRAGMA secure_delete=ON;"
+                 "PRAGMA temp_store=MEMORY;",
+                 "set up", error))
+    return FALSE;
+
+  if (fresh &&
+      !exec_sql (self,
+                 "BEGIN IMMEDIATE;"
+                 "CREATE TABLE IF NOT EXISTS envelopes ("
+                 "  id BLOB PRIMARY KEY NOT NULL,"
+                 "  receipt TEXT NOT NULL,"
+                 "  day INTEGER NOT NULL,"
+                 "  data BLOB NOT NULL);"
+                 "CREATE INDEX IF NOT EXISTS envelopes_receipt ON envelopes (receipt);"
+                 "PRAGMA application_id=" G_STRINGIFY (INBOX_APPLICATION_ID) ";"
+                 "PRAGMA user_version=" G_STRINGIFY (SCHEMA_VERSION) ";"
+                 "COMMIT;",
+                 "create", error))
+    {
+      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+      return FALSE;
+    }
+
+  return prepare (self, "SELECT 1 FROM envelopes WHERE id = ?", &self->exists_stmt, error) &&
+         prepare (self, "INSERT OR IGNORE INTO envelopes (id, receipt, day, data) VALUES (?, ?, ?, ?)",
+                  &self->insert_stmt, error);
+}
+
+static void
+sr_inbox_initable_iface_init (GInitableIface *iface)
+{
+  iface->init = sr_inbox_initable_init;
+}
+
+static void
+sr_inbox_finalize (GObject *object)
+{
+  SrInbox *self = SR_INBOX (object);
+
+  g_clear_pointer (&self->exists_stmt, sqlite3_finalize);
+  g_clear_pointer (&self->insert_stmt, sqlite3_finalize);
+  g_clear_pointer (&self->db, sqlite3_close);
+  g_clear_pointer (&self->db_path, g_free);
+
+  G_OBJECT_CLASS (sr_inbox_parent_class)->finalize (object);
+}
+
+static void
+sr_inbox_get_property (GObject    *object,
+                       guint       prop_id,
+                       GValue     *value,
+                       GParamSpec *pspec)
+{
+  SrInbox *self = SR_INBOX (object);
+
+  switch (prop_id)
+    {
+    case PROP_DB_PATH:
+      g_value_set_string (value, self->db_path);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sr_inbox_set_property (GObject      *object,
+                       guint         prop_id,
+                       const GValue *value,
+                       GParamSpec   *pspec)
+{
+  SrInbox *self = SR_INBOX (object);
+
+  switch (prop_id)
+    {
+    case PROP_DB_PATH:
+      g_free (self->db_path);
+      self->db_path = g_value_dup_string (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sr_inbox_class_init (SrInboxClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = sr_inbox_finalize;
+  object_class->get_property = sr_inbox_get_property;
+  object_class->set_property = sr_inbox_set_property;
+
+  properties[PROP_DB_PATH] =
+    g_param_spec_string ("db-path", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                         G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+sr_inbox_init (SrInbox *self)
+{
+}
+
+SrInbox *
+sr_inbox_new (const char  *db_path,
+              GError     **error)
+{
+  g_return_val_if_fail (db_path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return g_initable_new (SR_TYPE_INBOX, NULL, error, "db-path", db_path, NULL);
+}
+
+const char *
+sr_inbox_get_db_path (SrInbox *self)
+{
+  g_return_val_if_fail (SR_IS_INBOX (self), NULL);
+
+  return self->db_path;
+}
+
+/* ------------------------------------------------------------------------
+ * Import
+ * --------------------------------------------------------------------- */
+
+typedef struct
+{
+  SrInbox           *self;
+  const SrOrgSecret *secret;
+  SrImportResult    *result;
+  const char        *display;     /* the file, as a person reads its name */
+  guint32            today;
+  gboolean           in_transaction;
+  guint              batch_rows;
+  /* Counted while a transaction is open and added to the result only once
+   * it commits, so that a failed commit cannot inflate the counts. */
+  guint              batch_imported;
+  guint              batch_duplicates;
+} ImportJob;
+
+static void
+reject (ImportJob  *job,
+        const char *format,
+        ...) G_GNUC_PRINTF (2, 3);
+
+static void
+reject (ImportJob  *job,
+        const char *format,
+        ...)
+{
+  va_list args;
+  g_autofree char *reason = NULL;
+
+  va_start (args, format);
+  reason = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  job->result->rejected++;
+  g_ptr_array_add (job->result->problems, g_strdup_printf ("%s: %s", job->display, reason));
+}
+
+static gboolean
+job_begin (ImportJob  *job,
+           GError    **error)
+{
+  if (job->in_transaction)
+    return TRUE;
+  if (!exec_sql (job->self, "BEGIN IMMEDIATE", "write to", error))
+    return FALSE;
+  job->in_transaction = TRUE;
+  job->batch_rows = 0;
+  return TRUE;
+}
+
+static gboolean
+job_commit (ImportJob  *job,
+            GError    **error)
+{
+  if (!job->in_transaction)
+    return TRUE;
+  job->in_transaction = FALSE;
+  if (!exec_sql (job->self, "COMMIT", "write to", error))
+    {
+      sqlite3_exec (job->self->db, "ROLLBACK", NULL, NULL, NULL);
+      job->batch_imported = job->batch_duplicates = 0;
+      return FALSE;
+    }
+  job->result->imported += job->batch_imported;
+  job->result->duplicates += job->batch_duplicates;
+  job->batch_imported = job->batch_duplicates = 0;
+  return TRUE;
+}
+
+static void
+job_abort (ImportJob *job)
+{
+  if (!job->in_transaction)
+    return;
+  job->in_transaction = FALSE;
+  sqlite3_exec (job->self->db, "ROLLBACK", NULL, NULL, NULL);
+  job->batch_imported = job->batch_duplicates = 0;
+}
+
+/* Whether the inbox already holds id. The id is a hash of every byte, and
+ * only envelopes that opened are stored, so a known id is the same
+ * authentic envelope: there is no need to pay for opening it again. */
+static gboolean
+is_known (ImportJob     *job,
+          const guint8   id[SR_ENVELOPE_ID_BYTES],
+          gboolean      *known,
+          GError       **error)
+{
+  SrInbox *self = job->self;
+  int rc;
+
+  sqlite3_bind_blob (self->exists_stmt, 1, id, SR_ENVELOPE_ID_BYTES, SQLITE_STATIC);
+  rc = sqlite3_step (self->exists_stmt);
+  sqlite3_reset (self->exists_stmt);
+  sqlite3_clear_bindings (self->exists_stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return set_db_error (self, rc, "read", error);
+
+  *known = (rc == SQLITE_ROW);
+  return TRUE;
+}
+
+/* Stores an envelope that has proven to open under the organisation's
+ * keys. FALSE only when the database fails. */
+static gboolean
+store_envelope (ImportJob     *job,
+                const guint8   id[SR_ENVELOPE_ID_BYTES],
+                const guint8  *data,
+                gsize          len,
+                GError       **error)
+{
+  SrInbox *self = job->self;
+  g_autofree char *receipt = sr_receipt_from_id (id);
+  int rc;
+
+  if (!job_begin (job, error))
+    return FALSE;
+
+  sqlite3_bind_blob (self->insert_stmt, 1, id, SR_ENVELOPE_ID_BYTES, SQLITE_STATIC);
+  sqlite3_bind_text (self->insert_stmt, 2, receipt, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (self->insert_stmt, 3, job->today);
+  sqlite3_bind_blob64 (self->insert_stmt, 4, data, len, SQLITE_STATIC);
+  rc = sqlite3_step (self->insert_stmt);
+  sqlite3_reset (self->insert_stmt);
+  sqlite3_clear_bindings (self->insert_stmt);
+  if (rc != SQLITE_DONE)
+    return set_db_error (self, rc, "write to", error);
+
+  /* The same envelope twice in one file: the second adds nothing. */
+  if (sqlite3_changes (self->db) > 0)
+    job->batch_imported++;
+  else
+    job->batch_duplicates++;
+  job->batch_rows++;
+
+  if (job->batch_rows >= IMPORT_BATCH)
+    return job_commit (job, error);
+  return TRUE;
+}
+
+/* QR codes, as photos or as the text a scanner app copied, arrive later;
+ * until then they are refused here, in this one place. */
+static gboolean
+is_qr_file (const char *path)
+{
+  g_autofree char *lower = g_ascii_strdown (path, -1);
+
+  return g_str_has_suffix (lower, ".png") || g_str_has_suffix (lower, ".jpg") ||
+         g_str_has_suffix (lower, ".jpeg") || g_str_has_suffix (lower, ".txt");
+}
+
+static gboolean
+import_qr_file (ImportJob   *job,
+                const char  *path,
+                GError     **error)
+{
+  reject (job, "QR import is not available yet.");
+  return TRUE;
+}
+
+/* Opening an envelope (an X25519 operation, then the payload) is nearly
+ * all the cost of an import, and envelopes open independently of one
+ * another: a batch of them is shared out among the processor's cores.
+ * The database is only touched by the calling thread. */
+#define VERIFY_BATCH        256
+#define VERIFY_MAX_THREADS  8
+
+typedef struct
+{
+  const SrOrgSecret *secret;
+  GBytes           **records;
+  GError           **errors;
+  guint              n;
+  gint               next;       /* atomic: the next record to take */
+} VerifyBatch;
+
+static gpointer
+verify_worker (gpointer data)
+{
+  VerifyBatch *batch = data;
+
+  for (;;)
+    {
+      guint i = (guint) g_atomic_int_add (&batch->next, 1);
+      const guint8 *bytes;
+      gsize len;
+
+      if (i >= batch->n)
+        break;
+      bytes = g_bytes_get_data (batch->records[i], &len);
+      sr_envelope_verify (bytes, len, batch->secret, &batch->errors[i]);
+    }
+
+  return NULL;
+}
+
+static void
+verify_batch (VerifyBatch *batch)
+{
+  GThread *threads[VERIFY_MAX_THREADS] = { NULL };
+  guint n_threads = MIN (g_get_num_processors (), VERIFY_MAX_THREADS);
+
+  /* A thread is worth starting for a few dozen envelopes, not for one. */
+  n_threads = MIN (n_threads, batch->n / 32 + 1);
+
+  for (guint t = 1; t < n_threads; t++)
+    threads[t] = g_thread_try_new ("sr-verify", verify_worker, batch, NULL);
+  verify_worker (batch);
+  for (guint t = 1; t < n_threads; t++)
+    if (threads[t] != NULL)
+      g_thread_join (threads[t]);
+}
+
+static gboolean
+import_bundle (ImportJob       *job,
+               const char      *path,
+               SrProgressFunc   progress,
+               gpointer         progress_data,
+               GError         **error)
+{
+  g_autoptr(SrBundleReader) reader = NULL;
+  g_autoptr(GError) local_error = NULL;
+  GBytes *records[VERIFY_BATCH];
+  GError *errors[VERIFY_BATCH];
+  guint indices[VERIFY_BATCH];
+  guint n_records;
+
+  reader = sr_bundle_reader_new (path, job->secret, &local_error);
+  if (reader == NULL)
+    {
+      reject (job, "%s", local_error->message);
+      return TRUE;
+    }
+
+  n_records = sr_bundle_reader_get_n_records (reader);
+  if (progress != NULL)
+    progress (0, n_records, progress_data);
+
+  for (guint start = 0; start < n_records; start += VERIFY_BATCH)
+    {
+      guint end = MIN (n_records, start + VERIFY_BATCH);
+      VerifyBatch batch = { job->secret, records, errors, 0, 0 };
+      gboolean ok = TRUE;
+
+      /* Read the batch, setting aside what is damaged or already here. */
+      for (guint i = start; i < end; i++)
+        {
+          const guint8 *id = sr_bundle_reader_get_id (reader, i);
+          GBytes *record;
+          gboolean known = FALSE;
+
+          record = sr_bundle_reader_get_record (reader, i, &local_error);
+          if (record == NULL)
+            {
+              reject (job, "record %u: %s", i + 1, local_error->message);
+              g_clear_error (&local_error);
+              continue;
+            }
+          if (g_bytes_get_size (record) > IMPORT_MAX_ENVELOPE)
+            {
+              reject (job, "record %u: This envelope is too large to store.", i + 1);
+              g_bytes_unref (record);
+              continue;
+            }
+          if (!is_known (job, id, &known, error))
+            {
+              g_bytes_unref (record);
+              ok = FALSE;
+              break;
+            }
+          if (known)
+            {
+              job->result->duplicates++;
+              g_bytes_unref (record);
+              continue;
+            }
+
+          indices[batch.n] = i;
+          records[batch.n] = record;
+          errors[batch.n] = NULL;
+          batch.n++;
+        }
+
+      if (ok)
+        verify_batch (&batch);
+
+      /* Then store, in bundle order, what proved authentic. */
+      for (guint c = 0; c < batch.n; c++)
+        {
+          if (ok && errors[c] != NULL)
+            reject (job, "record %u: %s", indices[c] + 1, errors[c]->message);
+          else if (ok)
+            {
+              gsize len;
+              const guint8 *data = g_bytes_get_data (records[c], &len);
+
+              /* The reader checked the record against the id its
+               * authenticated manifest names: no need to hash it again. */
+              ok = store_envelope (job, sr_bundle_reader_get_id (reader, indices[c]),
+                                   data, len, error);
+            }
+          g_clear_error (&errors[c]);
+          g_bytes_unref (records[c]);
+        }
+
+      if (!ok)
+        return FALSE;
+
+      if (progress != NULL)
+        progress (end, n_records, progress_data);
+    }
+
+  if (!job_commit (job, error))
+    return FALSE;
+
+  if (!sr_bundle_reader_check_tail (reader, &local_error))
+    reject (job, "%s", local_error->message);
+
+  return TRUE;
+}
+
+static gboolean
+import_lone_envelope (ImportJob       *job,
+                      const char      *path,
+                      SrProgressFunc   progress,
+                      gpointer         progress_data,
+                      GError         **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) local_error = NULL;
+  guint8 id[SR_ENVELOPE_ID_BYTES];
+  gboolean known = FALSE;
+  const guint8 *data;
+  gsize len;
+
+  bytes = sr_read_file (path, IMPORT_MAX_FILE_SIZE, &local_error);
+  if (bytes == NULL)
+    {
+      reject (job, "%s", local_error->message);
+      return TRUE;
+    }
+  data = g_bytes_get_data (bytes, &len);
+
+  if (progress != NULL)
+    progress (0, 1, progress_data);
+
+  if (!sr_envelope_check (data, len, &local_error))
+    {
+      reject (job, "%s", local_error->message);
+      return TRUE;
+    }
+  if (len > IMPORT_MAX_ENVELOPE)
+    {
+      reject (job, "This envelope is too large to store.");
+      return TRUE;
+    }
+
+  sr_envelope_id (data, len, id);
+  if (!is_known (job, id, &known, error))
+    return FALSE;
+
+  if (known)
+    job->result->duplicates++;
+  else if (!sr_envelope_verify (data, len, job->secret, &local_error))
+    reject (job, "%s", local_error->message);
+  else if (!store_envelope (job, id, data, len, error) ||
+           !job_commit (job, error))
+    return FALSE;
+
+  if (progress != NULL)
+    progress (1, 1, progress_data);
+
+  return TRUE;
+}
+
+gboolean
+sr_inbox_import_file (SrInbox            *self,
+                      const char         *path,
+                      const SrOrgSecret  *secret,
+                      SrImportResult     *result,
+                      SrProgressFunc      progress,
+                      gpointer            progress_data,
+                      GError            **error)
+{
+  g_autofree char *display = NULL;
+  ImportJob job = { 0 };
+  guint8 magic[4] = { 0 };
+  gboolean ok;
+  ssize_t n;
+  int fd;
+
+  g_return_val_if_fail (SR_IS_INBOX (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (secret != NULL, FALSE);
+  g_return_val_if_fail (result != NULL && result->problems != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  display = g_filename_display_name (path);
+  job.self = self;
+  job.secret = secret;
+  job.result = result;
+  job.display = display;
+  job.today = sr_report_today ();
+
+  if (is_qr_file (path))
+    return import_qr_file (&job, path, error);
+
+  /* Bundles and envelopes are told apart by their first bytes, never by
+   * the file name: the keeper may have named the file anything. */
+  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0)
+    {
+      reject (&job, "%s.", g_strerror (errno));
+      return TRUE;
+    }
+  do
+    n = read (fd, magic, sizeof magic);
+  while (n < 0 && errno == EINTR);
+  if (n < 0)
+    {
+      int saved = errno;
+
+      close (fd);
+      reject (&job, "%s.", g_strerror (saved));
+      return TRUE;
+    }
+  close (fd);
+
+  if (n >= 3 && memcmp (magic, "SRB", 3) == 0)
+    ok = import_bundle (&job, path, progress, progress_data, error);
+  else if (n >= 3 && memcmp (magic, "SRE", 3) == 0)
+    ok = import_lone_envelope (&job, path, progress, progress_data, error);
+  else
+    {
+      reject (&job, "This is not a SafeReport file.");
+      ok = TRUE;
+    }
+
+  if (!ok)
+    job_abort (&job);
+
+  return ok;
+}
+
+/* ------------------------------------------------------------------------
+ * Reading
+ * --------------------------------------------------------------------- */
+
+GPtrArray *
+sr_inbox_list (SrInbox  *self,
+               GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  int rc;
+
+  g_return_val_if_fail (SR_IS_INBOX (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!prepare (self, "SELECT receipt, day, length(data) FROM envelopes ORDER BY rowid",
+                &stmt, error))
+    return NULL;
+
+  entries = g_ptr_array_new_with_free_func (sr_inbox_entry_free);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      SrInboxEntry *entry = g_new0 (SrInboxEntry, 1);
+
+      entry->receipt = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      entry->day = (guint32) sqlite3_column_int64 (stmt, 1);
+      entry->size = (gsize) sqlite3_column_int64 (stmt, 2);
+      g_ptr_array_add (entries, entry);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (self, rc, "read", error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&entries);
+}
+
+guint
+sr_inbox_get_n_reports (SrInbox  *self,
+                        GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  g_return_val_if_fail (SR_IS_INBOX (self), 0);
+
+  if (!prepare (self, "SELECT count(*) FROM envelopes", &stmt, error))
+    return 0;
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      set_db_error (self, sqlite3_errcode (self->db), "read", error);
+      return 0;
+    }
+  return (guint) sqlite3_column_int64 (stmt, 0);
+}
+
+/* Opens one stored envelope and decodes the report inside; the plaintext
+ * is wiped as soon as it is decoded. */
+static SrAnswers *
+open_stored (const guint8       *data,
+             gsize               len,
+             const char         *receipt,
+             const SrOrgSecret  *secret,
+             guint32            *day,
+             GError            **error)
+{
+  g_autoptr(SrSecret) plaintext = NULL;
+  g_autoptr(GError) local_error = NULL;
+  SrAnswers *answers;
+
+  plaintext = sr_envelope_open (data, len, secret, &local_error);
+  if (plaintext == NULL)
+    {
+      g_set_error (error, SR_ERROR, local_error->code,
+                   "Report %s could not be opened: %s", receipt, local_error->message);
+      return NULL;
+    }
+
+  answers = sr_report_decode (plaintext->data, plaintext->len, day, &local_error);
+  if (answers == NULL)
+    {
+      g_set_error (error, SR_ERROR, local_error->code,
+                   "Report %s could not be read: %s", receipt, local_error->message);
+      return NULL;
+    }
+
+  return answers;
+}
+
+SrAnswers *
+sr_inbox_open_report (SrInbox            *self,
+                      const char         *receipt,
+                      const SrOrgSecret  *secret,
+                      guint32            *day,
+                      GError            **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *canonical = NULL;
+  SrAnswers *answers;
+  int rc;
+
+  g_return_val_if_fail (SR_IS_INBOX (self), NULL);
+  g_return_val_if_fail (receipt != NULL, NULL);
+  g_return_val_if_fail (secret != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  canonical = sr_receipt_normalize (receipt);
+  if (canonical == NULL)
+    {
+      g_set_error (error, SR_ERROR, SR_ERROR_INVALID,
+                   "“%s” is not a receipt code.", receipt);
+      return NULL;
+    }
+
+  if (!prepare (self, "SELECT data FROM envelopes WHERE receipt = ? ORDER BY rowid", &stmt, error))
+    return NULL;
+  sqlite3_bind_text (stmt, 1, canonical, -1, SQLITE_STATIC);
+
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    {
+      g_set_error (error, SR_ERROR, SR_ERROR_NOT_FOUND,
+                   "There is no report with receipt %s in this inbox.", canonical);
+      return NULL;
+    }
+  if (rc != SQLITE_ROW)
+    {
+      set_db_error (self, rc, "read", error);
+      return NULL;
+    }
+
+  answers = open_stored (sqlite3_column_blob (stmt, 0),
+                         (gsize) sqlite3_column_bytes (stmt, 0),
+                         canonical, secret, day, error);
+  if (answers == NULL)
+    return NULL;
+
+  /* Receipts are 50 bits of a 256-bit id: two reports sharing one is very
+   * unlikely, but then showing either would be a guess. */
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      sr_answers_free (answers);
+      g_set_error (error, SR_ERROR, SR_ERROR_INVALID,
+                   "More than one report has receipt %s; export the inbox to read them.",
+                   canonical);
+      return NULL;
+    }
+
+  return answers;
+}
+
+/* ------------------------------------------------------------------------
+ * Export
+ * --------------------------------------------------------------------- */
+
+typedef struct
+{
+  int         fd;
+  GString    *buf;
+  const char *what;
+} ExportSink;
+
+static gboolean
+sink_flush (ExportSink  *sink,
+            GError     **error)
+{
+  gboolean ok = sr_write_all (sink->fd, (const guint8 *) sink->buf->str, sink->buf->len,
+                              sink->what, error);
+
+  sodium_memzero (sink->buf->str, sink->buf->len);
+  g_string_truncate (sink->buf, 0);
+  return ok;
+}
+
+static void
+csv_field (GString    *buf,
+           const char *value,
+           gboolean    guard_formula)
+{
+  gboolean quote;
+
+  if (value == NULL)
+    value = "";
+
+  /* A cell that starts like a formula would run in a spreadsheet when an
+   * officer opens the export; whoever filed the report chose its text, so
+   * such a cell gets a leading apostrophe (OWASP's CSV injection advice). */
+  if (guard_formula && value[0] != '\0' && strchr ("=+-@\t\r", value[0]) != NULL)
+    {
+      g_autofree char *guarded = g_strconcat ("'", value, NULL);
+
+      csv_field (buf, guarded, FALSE);
+      sodium_memzero (guarded, strlen (guarded));
+      return;
+    }
+
+  quote = strpbrk (value, ",\"\r\n") != NULL;
+  if (!quote)
+    {
+      g_string_append (buf, value);
+      return;
+    }
+
+  g_string_append_c (buf, '"');
+  for (const char *p = value; *p != '\0'; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (buf, '"');
+      g_string_append_c (buf, *p);
+    }
+  g_string_append_c (buf, '"');
+}
+
+static void
+json_string (GString    *buf,
+             const char *value)
+{
+  g_string_append_c (buf, '"');
+  for (const guchar *p = (const guchar *) value; *p != '\0'; p++)
+    {
+      switch (*p)
+        {
+        case '"':  g_string_append (buf, "\\\""); break;
+        case '\\': g_string_append (buf, "\\\\"); break;
+        case '\n': g_string_append (buf, "\\n"); break;
+        case '\r': g_string_append (buf, "\\r"); break;
+        case '\t': g_string_append (buf, "\\t"); break;
+        case '\b': g_string_append (buf, "\\b"); break;
+        case '\f': g_string_append (buf, "\\f"); break;
+        default:
+          if (*p < 0x20)
+            g_string_append_printf (buf, "\\u%04x", *p);
+          else
+            g_string_append_c (buf, (char) *p);
+        }
+    }
+  g_string_append_c (buf, '"');
+}
+
+/* One answer as a JSON value, by its kind. */
+static void
+json_answer (GString    *buf,
+             SrAnswers  *answers,
+             const char *id)
+{
+  switch (sr_answers_get_kind (answers, id))
+    {
+    case SR_VALUE_TEXT:
+      json_string (buf, sr_answers_get_text (answers, id));
+      break;
+
+    case SR_VALUE_LIST:
+      {
+        const char *const *values = sr_answers_get_list (answers, id);
+
+        g_string_append_c (buf, '[');
+        for (guint i = 0; values != NULL && values[i] != NULL; i++)
+          {
+            if (i > 0)
+              g_string_append (buf, ", ");
+            json_string (buf, values[i]);
+          }
+        g_string_append_c (buf, ']');
+      }
+      break;
+
+    case SR_VALUE_NUMBER:
+      g_string_append_printf (buf, "%" G_GINT64_FORMAT, sr_answers_get_number (answers, id));
+      break;
+
+    case SR_VALUE_BOOL:
+      g_string_append (buf, sr_answers_get_bool (answers, id) ? "true" : "false");
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* The answers as a JSON object, keys sorted; with skip_form, only those to
+ * questions that form lacks. Returns how many were written. */
+static guint
+json_answers_object (GString    *buf,
+                     SrAnswers  *answers,
+                     SrForm     *skip_form)
+{
+  g_autofree const char **ids = NULL;
+  guint n_ids = 0;
+  guint written = 0;
+
+  ids = sr_answers_get_ids (answers, &n_ids);
+  g_string_append_c (buf, '{');
+  for (guint i = 0; i < n_ids; i++)
+    {
+      if (skip_form != NULL && sr_form_lookup (skip_form, ids[i]) != NULL)
+        continue;
+      if (written++ > 0)
+        g_string_append (buf, ", ");
+      json_string (buf, ids[i]);
+      g_string_append (buf, ": ");
+      json_answer (buf, answers, ids[i]);
+    }
+  g_string_append_c (buf, '}');
+
+  return written;
+}
+
+/* One answer as a CSV cell. */
+static void
+csv_answer (GString    *buf,
+            SrAnswers  *answers,
+            const char *id)
+{
+  if (!sr_answers_has (answers, id))
+    return;
+
+  switch (sr_answers_get_kind (answers, id))
+    {
+    case SR_VALUE_TEXT:
+      csv_field (buf, sr_answers_get_text (answers, id), TRUE);
+      break;
+
+    case SR_VALUE_LIST:
+      {
+        const char *const *values = sr_answers_get_list (answers, id);
+        g_autofree char *joined = g_strjoinv ("; ", (char **) values);
+
+        csv_field (buf, joined, TRUE);
+        sodium_memzero (joined, strlen (joined));
+      }
+      break;
+
+    case SR_VALUE_NUMBER:
+      g_string_append_printf (buf, "%" G_GINT64_FORMAT, sr_answers_get_number (answers, id));
+      break;
+
+    case SR_VALUE_BOOL:
+      g_string_append (buf, sr_answers_get_bool (answers, id) ? "yes" : "no");
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static gboolean
+form_question_has_answer (SrQuestion *question)
+{
+  return sr_question_get_kind (question) != SR_QUESTION_INFO;
+}
+
+char *
+sr_inbox_answers_to_json (SrAnswers *answers)
+{
+  GString *buf;
+  g_autofree const char **ids = NULL;
+  guint n_ids = 0;
+  char *text;
+
+  g_return_val_if_fail (answers != NULL, NULL);
+
+  buf = g_string_sized_new (64 * 1024);
+  g_string_append (buf, "{\n  \"form\": ");
+  json_string (buf, sr_answers_get_form_id (answers));
+  g_string_append (buf, ",\n  \"lang\": ");
+  json_string (buf, sr_answers_get_lang (answers));
+  g_string_append (buf, ",\n  \"answers\": {");
+
+  ids = sr_answers_get_ids (answers, &n_ids);
+  for (guint i = 0; i < n_ids; i++)
+    {
+      g_string_append (buf, i == 0 ? "\n    " : ",\n    ");
+      json_string (buf, ids[i]);
+      g_string_append (buf, ": ");
+      json_answer (buf, answers, ids[i]);
+    }
+  g_string_append (buf, n_ids > 0 ? "\n  }\n}\n" : "}\n}\n");
+
+  /* A copy of exactly the right size, so that the caller's wipe covers
+   * it all; the working buffer is wiped here. */
+  text = g_strndup (buf->str, buf->len);
+  sodium_memzero (buf->str, buf->allocated_len);
+  g_string_free (buf, TRUE);
+  return text;
+}
+
+static void
+csv_header (GString *buf,
+            SrForm  *form)
+{
+  g_string_append (buf, "receipt,day,form,lang");
+  for (guint i = 0; i < sr_form_get_n_questions (form); i++)
+    {
+      SrQuestion *question = sr_form_get_question (form, i);
+
+      if (!form_question_has_answer (question))
+        continue;
+      g_string_append_c (buf, ',');
+      csv_field (buf, sr_question_get_id (question), TRUE);
+    }
+  g_string_append (buf, ",other\r\n");
+}
+
+/* other is scratch space the caller keeps (and wipes) for the whole
+ * export, so that no plaintext is left in a buffer freed along the way. */
+static void
+csv_row (GString    *buf,
+         GString    *other,
+         SrForm     *form,
+         const char *receipt,
+         const char *day,
+         SrAnswers  *answers)
+{
+
+  csv_field (buf, receipt, FALSE);
+  g_string_append_c (buf, ',');
+  csv_field (buf, day, FALSE);
+  g_string_append_c (buf, ',');
+  csv_field (buf, sr_answers_get_form_id (answers), TRUE);
+  g_string_append_c (buf, ',');
+  csv_field (buf, sr_answers_get_lang (answers), TRUE);
+
+  for (guint i = 0; i < sr_form_get_n_questions (form); i++)
+    {
+      SrQuestion *question = sr_form_get_question (form, i);
+
+      if (!form_question_has_answer (question))
+        continue;
+      g_string_append_c (buf, ',');
+      csv_answer (buf, answers, sr_question_get_id (question));
+    }
+
+  /* Answers to questions the default form lacks (an organisation's own
+   * form) are kept, as JSON, rather than dropped. */
+  g_string_append_c (buf, ',');
+  g_string_truncate (other, 0);
+  if (json_answers_object (other, answers, form) > 0)
+    csv_field (buf, other->str, TRUE);
+  sodium_memzero (other->str, other->len);
+
+  g_string_append (buf, "\r\n");
+}
+
+static void
+json_row (GString    *buf,
+          guint       index,
+          const char *receipt,
+          const char *day,
+          SrAnswers  *answers)
+{
+  g_string_append (buf, index == 0 ? "\n  {" : ",\n  {");
+  g_string_append (buf, "\"receipt\": ");
+  json_string (buf, receipt);
+  g_string_append (buf, ", \"day\": ");
+  json_string (buf, day);
+  g_string_append (buf, ", \"form\": ");
+  json_string (buf, sr_answers_get_form_id (answers));
+  g_string_append (buf, ", \"lang\": ");
+  json_string (buf, sr_answers_get_lang (answers));
+  g_string_append (buf, ", \"answers\": ");
+  json_answers_object (buf, answers, NULL);
+  g_string_append_c (buf, '}');
+}
+
+static void
+wipe_string_free (GString *string)
+{
+  sodium_memzero (string->str, string->allocated_len);
+  g_string_free (string, TRUE);
+}
+
+gboolean
+sr_inbox_export (SrInbox            *self,
+                 const SrOrgSecret  *secret,
+                 SrExportFormat      format,
+                 const char         *path,
+                 guint              *n_exported,
+                 SrProgressFunc      progress,
+                 gpointer            progress_data,
+                 GError            **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(SrForm) form = NULL;
+  g_autofree char *tmp_path = NULL;
+  g_autofree char *display = NULL;
+  ExportSink sink = { -1, NULL, NULL };
+  GString *other = NULL;
+  guint64 total;
+  guint count = 0;
+  gboolean ok = FALSE;
+  int rc;
+
+  g_return_val_if_fail (SR_IS_INBOX (self), FALSE);
+  g_return_val_if_fail (secret != NULL, FALSE);
+  g_return_val_if_fail (format == SR_EXPORT_CSV || format == SR_EXPORT_JSON, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (format == SR_EXPORT_CSV)
+    {
+      form = sr_form_load_default (error);
+      if (form == NULL)
+        return FALSE;
+    }
+
+  {
+    GError *count_error = NULL;
+
+    total = sr_inbox_get_n_reports (self, &count_error);
+    if (count_error != NULL)
+      {
+        g_propagate_error (error, count_error);
+        return FALSE;
+      }
+  }
+
+  /* A read transaction gives one consistent view of the inbox even if an
+   * import runs at the same time. */
+  if (!exec_sql (self, "BEGIN", "read", error))
+    return FALSE;
+  if (!prepare (self, "SELECT receipt, data FROM envelopes ORDER BY rowid", &stmt, error))
+    goto out;
+
+  display = g_filename_display_name (path);
+  tmp_path = g_strconcat (path, ".tmp-XXXXXX", NULL);
+  sink.fd = g_mkstemp_full (tmp_path, O_RDWR | O_CLOEXEC, 0600);
+  if (sink.fd < 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, SR_ERROR, SR_ERROR_IO, "Could not create %s: %s.",
+                   display, g_strerror (saved));
+      g_clear_pointer (&tmp_path, g_free);
+      goto out;
+    }
+  sink.buf = g_string_sized_new (EXPORT_BUF_SIZE);
+  sink.what = display;
+  other = g_string_sized_new (EXPORT_FLUSH_AT);
+
+  if (form != NULL)
+    csv_header (sink.buf, form);
+  else
+    g_string_append_c (sink.buf, '[');
+
+  if (progress != NULL)
+    progress (0, total, progress_data);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *receipt = (const char *) sqlite3_column_text (stmt, 0);
+      const guint8 *data = sqlite3_column_blob (stmt, 1);
+      gsize len = (gsize) sqlite3_column_bytes (stmt, 1);
+      g_autoptr(SrAnswers) answers = NULL;
+      g_autofree char *day_text = NULL;
+      guint32 day = 0;
+
+      answers = open_stored (data, len, receipt, secret, &day, error);
+      if (answers == NULL)
+        goto out;
+      day_text = sr_report_day_to_string (day);
+
+      if (form != NULL)
+        csv_row (sink.buf, other, form, receipt, day_text, answers);
+      else
+        json_row (sink.buf, count, receipt, day_text, answers);
+      count++;
+
+      if (sink.buf->len >= EXPORT_FLUSH_AT && !sink_flush (&sink, error))
+        goto out;
+
+      if (progress != NULL)
+        progress (count, total, progress_data);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (self, rc, "read", error);
+      goto out;
+    }
+
+  if (form == NULL)
+    g_string_append (sink.buf, count > 0 ? "\n]\n" : "]\n");
+
+  if (!sink_flush (&sink, error) ||
+      !sr_fsync (sink.fd, display, error))
+    goto out;
+
+  if (close (sink.fd) != 0)
+    {
+      int saved = errno;
+
+      sink.fd = -1;
+      g_set_error (error, SR_ERROR, saved == ENOSPC ? SR_ERROR_NO_SPACE : SR_ERROR_IO,
+                   "Could not write %s: %s.", display, g_strerror (saved));
+      goto out;
+    }
+  sink.fd = -1;
+
+  if (g_rename (tmp_path, path) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, SR_ERROR, SR_ERROR_IO, "Could not write %s: %s.",
+                   display, g_strerror (saved));
+      goto out;
+    }
+  g_clear_pointer (&tmp_path, g_free);
+
+  if (!sr_fsync_parent_dir (path, error))
+    goto out;
+
+  if (n_exported != NULL)
+    *n_exported = count;
+  ok = TRUE;
+
+out:
+  if (sink.fd >= 0)
+    close (sink.fd);
+  if (tmp_path != NULL)
+    g_unlink (tmp_path);
+  if (sink.buf != NULL)
+    wipe_string_free (sink.buf);
+  if (other != NULL)
+    wipe_string_free (other);
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL);
+
+  return ok;
+}
+
+/* ------------------------------------------------------------------------
+ * Acknowledgement
+ * --------------------------------------------------------------------- */
+
+GBytes *
+sr_inbox_make_ack (SrInbox            *self,
+                   const SrOrgSecret  *secret,
+                   guint              *n_ids,
+                   GError            **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GByteArray) ids = NULL;
+  GBytes *ack;
+  guint count;
+  int rc;
+
+  g_return_val_if_fail (SR_IS_INBOX (self), NULL);
+  g_return_val_if_fail (secret != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!prepare (self, "SELECT id FROM envelopes ORDER BY rowid", &stmt, error))
+    return NULL;
+
+  ids = g_byte_array_new ();
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      if (sqlite3_column_bytes (stmt, 0) != SR_ENVELOPE_ID_BYTES)
+        {
+          g_set_error_literal (error, SR_ERROR, SR_ERROR_TAMPERED,
+                               "The inbox database holds an id of the wrong size.");
+          return NULL;
+        }
+      g_byte_array_append (ids, sqlite3_column_blob (stmt, 0), SR_ENVELOPE_ID_BYTES);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (self, rc, "read", error);
+      return NULL;
+    }
+
+  count = ids->len / SR_ENVELOPE_ID_BYTES;
+  if (count == 0)
+    {
+      g_set_error_literal (error, SR_ERROR, SR_ERROR_NOT_FOUND,
+                           "The inbox is empty: there is nothing to acknowledge.");
+      return NULL;
+    }
+
+  ack = sr_ack_create ((const guint8 (*)[SR_ENVELOPE_ID_BYTES]) ids->data, count, secret, error);
+  if (ack != NULL && n_ids != NULL)
+    *n_ids = count;
+
+  return ack;
+}

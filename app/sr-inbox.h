@@ -34,6 +34,10 @@ typedef enum
 
 SrInbox    *sr_inbox_new             (const char     *db_path,
                                       GError        **error);
+const char *sr_inbox_get_db_path     (SrInbox        *self);
+/* How many reports the inbox holds. */
+guint       sr_inbox_get_n_reports   (SrInbox        *self,
+                                      GError        **error);
 
 /* Imports one file (.srb bundle or .sre envelope, told apart by content).
  * Every envelope is opened to prove it is authentic before it is stored;
@@ -65,7 +69,10 @@ SrAnswers  *sr_inbox_open_report     (SrInbox        *self,
                                       guint32        *day,
                                       GError        **error);
 
-/* Streams every report, opened, to path (0600): CSV or JSON. */
+/* Streams every report, opened, to path (0600): CSV or JSON, written to a
+ * temporary name and renamed into place once complete. CSV has one column
+ * per question of the default form, then "other" (JSON of any answers the
+ * default form lacks); see docs/format-inbox.md. */
 gboolean    sr_inbox_export          (SrInbox        *self,
                                       const SrOrgSecret *secret,
                                       SrExportFormat  format,
@@ -74,6 +81,11 @@ gboolean    sr_inbox_export          (SrInbox        *self,
                                       SrProgressFunc  progress,
                                       gpointer        progress_data,
                                       GError        **error);
+
+/* The answers JSON of DESIGN.md, exactly {"form", "lang", "answers"}
+ * (answers keyed by question id, sorted), pretty-printed: what
+ * safereport-cli submit reads. The caller wipes it (sr_wipe_string_free). */
+char       *sr_inbox_answers_to_json (SrAnswers      *answers);
 
 /* A signed acknowledgement of every envelope in the inbox. */
 GBytes     *sr_inbox_make_ack        (SrInbox        *self,

@@ -11,7 +11,10 @@ G_BEGIN_DECLS
 
 /* The kiosk's outbox: DATA_DIR/outbox.db (SQLite, WAL, synchronous=FULL,
  * secure_delete, 0600). It holds envelopes only, never plaintext, plus the
- * provisioned profile and its pinned signing key. */
+ * provisioned profile and its pinned signing key. Several processes may
+ * open the same outbox, and several threads may share one SrOutbox (its
+ * calls run one at a time). Programs that export must ignore SIGXFSZ (see
+ * sr-fsutil.h). */
 #define SR_TYPE_OUTBOX (sr_outbox_get_type ())
 G_DECLARE_FINAL_TYPE (SrOutbox, sr_outbox, SR, OUTBOX, GObject)
 
@@ -28,7 +31,11 @@ gboolean    sr_outbox_provision      (SrOutbox       *self,
                                       gsize           len,
                                       char          **fingerprint,
                                       GError        **error);
-/* The provisioned profile, or SR_ERROR_NOT_PROVISIONED. */
+/* The pinned signing key's fingerprint in digits, or
+ * SR_ERROR_NOT_PROVISIONED. */
+char       *sr_outbox_get_fingerprint (SrOutbox      *self,
+                                      GError        **error);
+/* The provisioned profile (a new reference), or SR_ERROR_NOT_PROVISIONED. */
 SrProfile  *sr_outbox_get_profile    (SrOutbox       *self,
                                       GError        **error);
 
@@ -44,7 +51,10 @@ GBytes     *sr_outbox_lookup         (SrOutbox       *self,
 
 /* Writes every envelope not yet acknowledged to path as a bundle: temp
  * name, fsync, read back and verify, rename; only then are the envelopes
- * marked exported. */
+ * marked exported. With nothing to export, no file is written and
+ * n_exported is 0. On failure nothing is marked and no temporary file is
+ * left (a bundle already renamed into place stays);
+ * a full disk or a file-size limit is SR_ERROR_NO_SPACE. */
 gboolean    sr_outbox_export         (SrOutbox       *self,
                                       const char     *path,
                                       guint          *n_exported,
@@ -53,7 +63,8 @@ gboolean    sr_outbox_export         (SrOutbox       *self,
                                       GError        **error);
 
 /* Verifies an acknowledgement against the pinned key and deletes exactly
- * the envelopes it names (secure_delete). */
+ * the envelopes it names that are still here (secure_delete); n_purged
+ * gets how many. A forged or foreign acknowledgement deletes nothing. */
 gboolean    sr_outbox_apply_ack      (SrOutbox       *self,
                                       const guint8   *data,
                                       gsize           len,

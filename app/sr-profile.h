@@ -14,7 +14,11 @@ G_BEGIN_DECLS
  * help directory and kiosk settings. */
 typedef struct _SrProfile SrProfile;
 
-/* Signs payload (a JSON object, see docs/FORMAT.md) into .srp file bytes. */
+#define SR_PROFILE_MAX_BYTES (1024 * 1024)
+
+/* Signs payload (a JSON object, see docs/FORMAT.md) into .srp file bytes.
+ * The payload is checked first by the same rules a kiosk applies, so that
+ * a profile no kiosk would accept is never signed (SR_ERROR_INVALID). */
 GBytes       *sr_profile_sign              (const char        *payload_json,
                                             gsize              len,
                                             const SrOrgSecret *secret,
@@ -35,6 +39,7 @@ gint64        sr_profile_get_serial        (SrProfile         *profile);
 gboolean      sr_profile_is_demo           (SrProfile         *profile);
 guint         sr_profile_get_n_recipients  (SrProfile         *profile);
 const guint8 (*sr_profile_get_recipients   (SrProfile         *profile))[SR_BOX_KEY_BYTES];
+/* The getters return data the profile owns (transfer none). */
 /* The profile's own form, or the default form when it carries none. */
 SrForm       *sr_profile_get_form          (SrProfile         *profile);
 /* Seconds of inactivity before the app wipes the form. */

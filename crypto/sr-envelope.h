@@ -28,6 +28,15 @@ SrSecret *sr_envelope_open     (const guint8   *envelope,
                                 const SrOrgSecret *secret,
                                 GError        **error);
 
+/* Everything sr_envelope_open checks, with the same errors, but the
+ * report is wiped as it is decrypted and nothing is returned: for an
+ * import, which must know that an envelope is sealed to the organisation
+ * and intact, and is much faster without a guarded buffer per envelope. */
+gboolean  sr_envelope_verify   (const guint8   *envelope,
+                                gsize           len,
+                                const SrOrgSecret *secret,
+                                GError        **error);
+
 /* Cheap structural check, no key needed: magic, version, sizes. */
 gboolean  sr_envelope_check    (const guint8   *envelope,
                                 gsize           len,

@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "sr-application"
+
+#include "sr-config.h"
+
+#include <glib/gi18n.h>
+
+#include "sr-application.h"
+#include "sr-data.h"
+#include "sr-error.h"
+#include "sr-fsutil.h"
+#include "sr-window.h"
+
+/* A profile file is at most 1 MiB (docs/FORMAT.md). */
+#define MAX_PROFILE_BYTES (1024 * 1024)
+
+struct _SrApplication
+{
+  AdwApplication  parent_instance;
+
+  gboolean        kiosk;
+  char           *data_dir;
+  SrWindow       *window;
+};
+
+G_DEFINE_FINAL_TYPE (SrApplication, sr_application, ADW_TYPE_APPLICATION)
+
+static const GOptionEntry options[] = {
+  { "kiosk", 'k', G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
+    N_("Run as a kiosk: full screen, cannot be closed, refuses the demo profile"), NULL },
+  { "data-dir", 'd', G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, NULL,
+    N_("Keep the outbox in DIR"), N_("DIR") },
+  { NULL }
+};
+
+static gboolean
+provision_demo (SrOutbox  *outbox,
+                GError   **error)
+{
+  g_autofree char *path = sr_data_path ("demo/demo.srp");
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gsize len;
+  const guint8 *data;
+
+  bytes = sr_read_file (path, MAX_PROFILE_BYTES, &local_error);
+  if (bytes == NULL)
+    {
+      g_set_error (error, SR_ERROR, SR_ERROR_NOT_FOUND,
+                   /* Translators: %s is a file name. */
+                   _("The demo profile that comes with SafeReport is missing (%s)."), path);
+      return FALSE;
+    }
+
+  data = g_bytes_get_data (bytes, &len);
+  return sr_outbox_provision (outbox, data, len, NULL, error);
+}
+
+SrProfile *
+sr_application_load_profile (SrOutbox  *outbox,
+                             gboolean   kiosk,
+                             GError   **error)
+{
+  g_autoptr(SrProfile) profile = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (SR_IS_OUTBOX (outbox), NULL);
+
+  profile = sr_outbox_get_profile (outbox, &local_error);
+  if (profile == NULL)
+    {
+      /* A desktop without a profile runs on the demo one, which says so
+       * on every page; a kiosk waits for its keeper. */
+      if (kiosk || !g_error_matches (local_error, SR_ERROR, SR_ERROR_NOT_PROVISIONED))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+
+      if (!provision_demo (outbox, error))
+        return NULL;
+
+      profile = sr_outbox_get_profile (outbox, error);
+      if (profile == NULL)
+        return NULL;
+    }
+
+  if (kiosk && sr_profile_is_demo (profile))
+    {
+      g_set_error_literal (error, SR_ERROR, SR_ERROR_INVALID,
+                           _("This kiosk has only the demo profile, and anyone can read reports made with it."));
+      return NULL;
+    }
+
+  return g_steal_pointer (&profile);
+}
+
+static void
+show_problem (SrApplication *self,
+              const GError  *error)
+{
+  g_autofree char *quoted = g_shell_quote (self->data_dir);
+  g_autofree char *command = g_strdup_printf ("safereport-cli --data-dir %s provision PROFILE.srp", quoted);
+
+  if (self->kiosk && g_error_matches (error, SR_ERROR, SR_ERROR_NOT_PROVISIONED))
+    sr_window_show_problem (self->window,
+                            _("This kiosk is not set up yet"),
+                            _("It needs the organisation’s signed profile before it can take reports. The person who looks after this kiosk can provision it with this command, then compare the fingerprint it prints with the one the organisation gave them:"),
+                            command);
+  else if (self->kiosk && g_error_matches (error, SR_ERROR, SR_ERROR_INVALID))
+    sr_window_show_problem (self->window,
+                            _("This kiosk has only the demo profile"),
+                            _("Reports made with the demo profile can be read by anyone, so a kiosk does not take them. Provision the organisation’s signed profile, then start the kiosk again:"),
+                            command);
+  else
+    sr_window_show_problem (self->window,
+                            _("SafeReport cannot take reports here"),
+                            error->message,
+                            NULL);
+}
+
+static void
+sr_application_activate (GApplication *application)
+{
+  SrApplication *self = SR_APPLICATION (application);
+  g_autoptr(SrOutbox) outbox = NULL;
+  g_autoptr(SrProfile) profile = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->window != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (self->window));
+      return;
+    }
+
+  outbox = sr_outbox_new (self->data_dir, &error);
+  if (outbox != NULL)
+    profile = sr_application_load_profile (outbox, self->kiosk, &error);
+
+  self->window = sr_window_new (GTK_APPLICATION (self), profile != NULL ? outbox : NULL, self->kiosk);
+  g_object_add_weak_pointer (G_OBJECT (self->window), (gpointer *) &self->window);
+  if (profile == NULL)
+    show_problem (self, error);
+
+  gtk_window_present (GTK_WINDOW (self->window));
+}
+
+static int
+sr_application_handle_local_options (GApplication *application,
+                                     GVariantDict *dict)
+{
+  SrApplication *self = SR_APPLICATION (application);
+  const char *data_dir = NULL;
+
+  g_variant_dict_lookup (dict, "kiosk", "b", &self->kiosk);
+  if (g_variant_dict_lookup (dict, "data-dir", "^&ay", &data_dir))
+    {
+      g_free (self->data_dir);
+      self->data_dir = g_canonicalize_filename (data_dir, NULL);
+    }
+
+  return -1;
+}
+
+static void
+sr_application_finalize (GObject *object)
+{
+  SrApplication *self = SR_APPLICATION (object);
+
+  g_free (self->data_dir);
+
+  G_OBJECT_CLASS (sr_application_parent_class)->finalize (object);
+}
+
+static void
+sr_application_class_init (SrApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->finalize = sr_application_finalize;
+  app_class->activate = sr_application_activate;
+  app_class->handle_local_options = sr_application_handle_local_options;
+}
+
+static void
+sr_application_init (SrApplication *self)
+{
+  self->data_dir = g_build_filename (g_get_user_data_dir (), "safereport", NULL);
+
+  g_application_add_main_option_entries (G_APPLICATION (self), options);
+  g_application_set_option_context_summary (G_APPLICATION (self),
+                                            _("Report what happened to you, safely and offline."));
+}
+
+SrApplication *
+sr_application_new (void)
+{
+  return g_object_new (SR_TYPE_APPLICATION,
+                       "application-id", SR_APP_ID,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "resource-base-path", "/io/github/safereport/SafeReport",
+                       NULL);
+}

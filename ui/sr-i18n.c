@@ -1,0 +1,239 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "sr-i18n"
+
+#include "sr-config.h"
+
+#include <glib/gi18n.h>
+#include <gtk/gtk.h>
+#include <libintl.h>
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sr-i18n.h"
+
+typedef struct
+{
+  const char *code;
+  const char *endonym;
+  /* What gettext's LANGUAGE gets: the code, then a broader fallback. */
+  const char *gettext_languages;
+  gboolean    rtl;
+} SrLanguageInfo;
+
+/* Names in their own script, never flags: a flag names a state, and a
+ * person may speak a language of a state they fled or that holds them. */
+static const SrLanguageInfo languages[] = {
+  { "en",    "English",            "en",          FALSE },
+  { "th",    "ไทย",                "th",          FALSE },
+  { "my",    "မြန်မာ",             "my",          FALSE },
+  { "km",    "ខ្មែរ",               "km",          FALSE },
+  { "lo",    "ລາວ",                "lo",          FALSE },
+  { "vi",    "Tiếng Việt",         "vi",          FALSE },
+  { "zh_CN", "简体中文",           "zh_CN",       FALSE },
+  { "zh_TW", "繁體中文",           "zh_TW",       FALSE },
+  { "id",    "Bahasa Indonesia",   "id",          FALSE },
+  { "ms",    "Bahasa Melayu",      "ms",          FALSE },
+  { "tl",    "Tagalog",            "tl:fil",      FALSE },
+  { "bn",    "বাংলা",              "bn",          FALSE },
+  { "hi",    "हिन्दी",             "hi",          FALSE },
+  { "ne",    "नेपाली",             "ne",          FALSE },
+  { "ur",    "اردو",               "ur",          TRUE  },
+  { "am",    "አማርኛ",               "am",          FALSE },
+  { "sw",    "Kiswahili",          "sw",          FALSE },
+  { "ar",    "العربية",            "ar",          TRUE  },
+  { "tr",    "Türkçe",             "tr",          FALSE },
+  { "pt_BR", "Português (Brasil)", "pt_BR:pt",    FALSE },
+  { "es",    "Español",            "es",          FALSE },
+  { "fr",    "Français",           "fr",          FALSE },
+  { "ru",    "Русский",            "ru",          FALSE },
+  { "ko",    "한국어",             "ko",          FALSE },
+  { "ja",    "日本語",             "ja",          FALSE },
+};
+
+static char *initial_language_env;
+static char *current_language;
+static char *system_language;
+
+static void remember_system_language (void);
+
+void
+sr_i18n_init (void)
+{
+  const char *messages;
+
+  setlocale (LC_ALL, "");
+
+  /* gettext ignores LANGUAGE under the plain "C" locale, and the app
+   * switches languages through LANGUAGE; C.UTF-8 behaves like C otherwise
+   * and is always there on the systems SafeReport runs on. */
+  messages = setlocale (LC_MESSAGES, NULL);
+  if (messages == NULL || g_str_equal (messages, "C") || g_str_equal (messages, "POSIX"))
+    setlocale (LC_ALL, "C.UTF-8");
+
+  bindtextdomain (GETTEXT_PACKAGE, SR_LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  remember_system_language ();
+  /* See apply (): from here on LANGUAGE is only replaced, never added or
+   * removed. */
+  if (g_getenv ("LANGUAGE") == NULL)
+    setenv ("LANGUAGE", "", 1);
+}
+
+static const SrLanguageInfo *
+lookup (const char *lang)
+{
+  if (lang == NULL)
+    return NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (languages); i++)
+    if (g_str_equal (languages[i].code, lang))
+      return &languages[i];
+
+  return NULL;
+}
+
+const char *
+sr_i18n_get_endonym (const char *lang)
+{
+  const SrLanguageInfo *info = lookup (lang);
+
+  return info != NULL ? info->endonym : lang;
+}
+
+gboolean
+sr_i18n_is_rtl (const char *lang)
+{
+  const SrLanguageInfo *info = lookup (lang);
+
+  return info != NULL && info->rtl;
+}
+
+static void
+remember_system_language (void)
+{
+  const char * const *names;
+
+  if (system_language != NULL)
+    return;
+
+  initial_language_env = g_strdup (g_getenv ("LANGUAGE"));
+  names = g_get_language_names ();
+
+  /* Names come most specific first ("pt_BR.UTF-8", "pt_BR", "pt", "C"). */
+  for (guint i = 0; names[i] != NULL && system_language == NULL; i++)
+    {
+      g_autofree char *plain = g_strdup (names[i]);
+      char *dot = strpbrk (plain, ".@");
+
+      if (dot != NULL)
+        *dot = '\0';
+      if (lookup (plain) != NULL)
+        system_language = g_strdup (plain);
+    }
+
+  if (system_language == NULL)
+    system_language = g_strdup ("en");
+}
+
+const char *
+sr_i18n_get_system_language (void)
+{
+  remember_system_language ();
+  return system_language;
+}
+
+const char *
+sr_i18n_get_language (void)
+{
+  if (current_language == NULL)
+    return sr_i18n_get_system_language ();
+
+  return current_language;
+}
+
+static void
+apply (const char *lang,
+       const char *language_env)
+{
+  /* gettext reads LANGUAGE on every lookup, so setting it switches the
+   * catalogue at once for every string looked up from now on (our own,
+   * and GTK's). The environment is not thread-safe in general, so this is
+   * done with care: sr_i18n_init () makes sure LANGUAGE exists before any
+   * thread starts, and from then on it is only ever replaced, never
+   * removed. glibc's setenv() replaces an existing variable by swapping one
+   * pointer in place (old strings are kept), so a getenv() in another
+   * thread sees the old value or the new one, never freed memory. GLib's
+   * g_setenv() would say the same as a warning, so libc is called. An
+   * empty LANGUAGE means "unset" to gettext. LANGUAGE is ignored under the
+   * plain "C" locale, which is why sr_i18n_init () moves to C.UTF-8. */
+  setenv ("LANGUAGE", language_env != NULL ? language_env : "", 1);
+
+  /* textdomain() bumps gettext's catalogue counter, dropping translations
+   * it has cached for the previous language. */
+  textdomain (GETTEXT_PACKAGE);
+
+  g_free (current_language);
+  current_language = g_strdup (lang);
+
+  gtk_widget_set_default_direction (sr_i18n_is_rtl (lang) ? GTK_TEXT_DIR_RTL
+                                                          : GTK_TEXT_DIR_LTR);
+}
+
+void
+sr_i18n_set_language (const char *lang)
+{
+  const SrLanguageInfo *info;
+
+  g_return_if_fail (lang != NULL);
+
+  remember_system_language ();
+  info = lookup (lang);
+  apply (lang, info != NULL ? info->gettext_languages : lang);
+}
+
+void
+sr_i18n_reset_language (void)
+{
+  remember_system_language ();
+  apply (system_language, initial_language_env);
+}
+
+const char *
+sr_i18n_pick (JsonNode   *node,
+              const char *lang)
+{
+  JsonObject *object;
+  g_autoptr(GList) members = NULL;
+
+  if (node == NULL)
+    return NULL;
+
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    return json_node_get_string (node);
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+
+  object = json_node_get_object (node);
+  if (lang != NULL && json_object_has_member (object, lang))
+    return json_object_get_string_member_with_default (object, lang, NULL);
+  if (json_object_has_member (object, "en"))
+    return json_object_get_string_member_with_default (object, "en", NULL);
+
+  members = json_object_get_members (object);
+  if (members != NULL)
+    return json_object_get_string_member_with_default (object, members->data, NULL);
+
+  return NULL;
+}
+
+const char *
+sr_i18n_country_name (const char *english_name)
+{
+  /* iso-codes ships the names of every country in most languages; without
+   * it the English name stands. */
+  return dgettext ("iso_3166-1", english_name);
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* The language of the interface: gettext catalogues for the app's own words,
+ * inline translations for the form, and the text direction. */
+
+/* Sets up the locale and binds the app's catalogue; call first in main(). */
+void        sr_i18n_init            (void);
+/* The language's name in its own script ("ไทย" for "th"), or the code. */
+const char *sr_i18n_get_endonym     (const char *lang);
+gboolean    sr_i18n_is_rtl          (const char *lang);
+/* Switches gettext and the default text direction to lang. Widgets built
+ * afterwards use it; callers rebuild what they show. */
+void        sr_i18n_set_language    (const char *lang);
+/* Back to the language the app started in. */
+void        sr_i18n_reset_language  (void);
+/* The language in use (a SafeReport code such as "zh_CN"). */
+const char *sr_i18n_get_language    (void);
+/* The language the system asks for, if SafeReport has it, else "en". */
+const char *sr_i18n_get_system_language (void);
+/* A string that is either plain or an object of translations
+ * ({"en": …, "th": …}), in lang, falling back to English, then to any. */
+const char *sr_i18n_pick            (JsonNode   *node,
+                                     const char *lang);
+/* A country's name in the language in use. */
+const char *sr_i18n_country_name    (const char *english_name);
+
+G_END_DECLS

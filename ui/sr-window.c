@@ -1,0 +1,1086 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "sr-window"
+
+#include "sr-config.h"
+
+#include <glib/gi18n.h>
+
+#include "sr-help-page.h"
+#include "sr-i18n.h"
+#include "sr-question-page.h"
+#include "sr-receipt-page.h"
+#include "sr-review-page.h"
+#include "sr-secret.h"
+#include "sr-send-page.h"
+#include "sr-welcome-page.h"
+#include "sr-window-private.h"
+
+G_DEFINE_FINAL_TYPE (SrWindow, sr_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_OUTBOX,
+  PROP_KIOSK,
+  PROP_PAGE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+#define NO_QUESTION G_MAXUINT
+
+static void show_page (SrWindow *self,
+                       SrPage    page,
+                       guint     question);
+
+/* Questions */
+
+static SrQuestion *
+question_at (SrWindow *self,
+             guint     index)
+{
+  return sr_form_get_question (self->form, index);
+}
+
+/* Whether question index gets its own screen, given the answers so far.
+ * Consent is asked on the send page, next to the button it unlocks. */
+static gboolean
+is_asked (SrWindow *self,
+          guint     index)
+{
+  SrQuestion *question = question_at (self, index);
+
+  if (sr_question_get_kind (question) == SR_QUESTION_CONSENT)
+    return FALSE;
+
+  return self->answers != NULL && sr_question_is_shown (question, self->answers);
+}
+
+static guint
+next_asked (SrWindow *self,
+            guint     from)
+{
+  guint n = sr_form_get_n_questions (self->form);
+
+  for (guint i = from; i < n; i++)
+    if (is_asked (self, i))
+      return i;
+
+  return NO_QUESTION;
+}
+
+static guint
+previous_asked (SrWindow *self,
+                guint     before)
+{
+  for (guint i = before; i > 0; i--)
+    if (is_asked (self, i - 1))
+      return i - 1;
+
+  return NO_QUESTION;
+}
+
+/* The language the answers are recorded in: the person's, when the form
+ * has it; otherwise the labels they read were the English ones. */
+static const char *
+answers_language (SrWindow   *self,
+                  const char *lang)
+{
+  const char *const *languages;
+
+  if (sr_form_has_language (self->form, lang))
+    return lang;
+  if (sr_form_has_language (self->form, "en"))
+    return "en";
+
+  languages = sr_form_get_languages (self->form);
+  return languages != NULL && languages[0] != NULL ? languages[0] : lang;
+}
+
+/* Answers to questions that are no longer asked (a show_if that changed
+ * after they were given) are not part of the report. */
+static void
+prune_answers (SrWindow *self)
+{
+  guint n = sr_form_get_n_questions (self->form);
+  gboolean changed = TRUE;
+
+  /* Removing one answer can hide further questions: repeat until stable. */
+  while (changed)
+    {
+      changed = FALSE;
+      for (guint i = 0; i < n; i++)
+        {
+          SrQuestion *question = question_at (self, i);
+          const char *id = sr_question_get_id (question);
+
+          if (sr_answers_has (self->answers, id)
+              && !sr_question_is_shown (question, self->answers))
+            {
+              sr_answers_unset (self->answers, id);
+              changed = TRUE;
+            }
+        }
+    }
+}
+
+/* Pages */
+
+static void
+remove_page (SrWindow   *self,
+             GtkWidget **slot)
+{
+  if (*slot == NULL)
+    return;
+
+  gtk_stack_remove (self->stack, *slot);
+  *slot = NULL;
+}
+
+/* Empties every control that holds an answer and lets go of the answers;
+ * the pages are then removed. */
+static void
+wipe_pages (SrWindow *self)
+{
+  for (guint i = 0; i < self->question_pages->len; i++)
+    {
+      GtkWidget *page = g_ptr_array_index (self->question_pages, i);
+
+      if (page != NULL)
+        sr_question_page_wipe (SR_QUESTION_PAGE (page));
+    }
+
+  if (self->review_page != NULL)
+    sr_review_page_wipe (SR_REVIEW_PAGE (self->review_page));
+  if (self->send_page != NULL)
+    sr_send_page_detach (SR_SEND_PAGE (self->send_page));
+  if (self->receipt_page != NULL)
+    sr_receipt_page_wipe (SR_RECEIPT_PAGE (self->receipt_page));
+}
+
+static void
+remove_pages (SrWindow *self)
+{
+  for (guint i = 0; i < self->question_pages->len; i++)
+    {
+      GtkWidget *page = g_ptr_array_index (self->question_pages, i);
+
+      if (page != NULL)
+        gtk_stack_remove (self->stack, page);
+    }
+  g_ptr_array_set_size (self->question_pages, 0);
+
+  remove_page (self, &self->welcome_page);
+  remove_page (self, &self->review_page);
+  remove_page (self, &self->send_page);
+  remove_page (self, &self->receipt_page);
+  remove_page (self, &self->help_page);
+}
+
+static void
+on_question_changed (SrQuestionPage *page,
+                     SrWindow       *self)
+{
+  sr_window_note_activity (self);
+  /* "Skip" becomes "Next" once there is an answer, and the progress may
+   * change when an answer shows or hides later questions. */
+  show_page (self, self->page, self->question);
+}
+
+static void
+on_review_edit (SrReviewPage *page,
+                const char   *id,
+                SrWindow     *self)
+{
+  guint n = sr_form_get_n_questions (self->form);
+
+  for (guint i = 0; i < n; i++)
+    if (g_str_equal (sr_question_get_id (question_at (self, i)), id))
+      {
+        self->from_review = TRUE;
+        show_page (self, SR_PAGE_QUESTION, i);
+        return;
+      }
+}
+
+static void on_send (SrSendPage *page,
+                     SrWindow   *self);
+
+/* Builds every page in the language in use, from the answers. Run when
+ * the language changes (the answers stay) and after a wipe. */
+static void
+build_pages (SrWindow *self)
+{
+  const char *organisation = sr_profile_get_name (self->profile);
+  guint n = sr_form_get_n_questions (self->form);
+
+  wipe_pages (self);
+  remove_pages (self);
+
+  self->welcome_page = sr_welcome_page_new (organisation, sr_profile_get_contact (self->profile));
+  gtk_stack_add_named (self->stack, self->welcome_page, "welcome");
+
+  for (guint i = 0; i < n; i++)
+    {
+      SrQuestion *question = question_at (self, i);
+      GtkWidget *page = NULL;
+
+      if (sr_question_get_kind (question) != SR_QUESTION_CONSENT && self->answers != NULL)
+        {
+          g_autofree char *name = g_strconcat ("question-", sr_question_get_id (question), NULL);
+
+          page = sr_question_page_new (question, self->answers, self->lang);
+          g_signal_connect (page, "changed", G_CALLBACK (on_question_changed), self);
+          gtk_stack_add_named (self->stack, page, name);
+        }
+      g_ptr_array_add (self->question_pages, page);
+    }
+
+  self->review_page = sr_review_page_new ();
+  g_signal_connect (self->review_page, "edit", G_CALLBACK (on_review_edit), self);
+  gtk_stack_add_named (self->stack, self->review_page, "review");
+
+  if (self->answers != NULL)
+    {
+      self->send_page = sr_send_page_new (self->form, self->answers, self->lang, organisation);
+      g_signal_connect (self->send_page, "send", G_CALLBACK (on_send), self);
+      gtk_stack_add_named (self->stack, self->send_page, "send");
+    }
+
+  if (self->receipt != NULL)
+    {
+      self->receipt_page = sr_receipt_page_new (self->receipt, organisation);
+      gtk_stack_add_named (self->stack, self->receipt_page, "receipt");
+    }
+
+  self->help_page = sr_help_page_new (sr_profile_get_help (self->profile), self->lang);
+  gtk_stack_add_named (self->stack, self->help_page, "help");
+}
+
+static void
+on_language_chosen (SrLanguagePage *page,
+                    const char     *lang,
+                    SrWindow       *self)
+{
+  sr_window_note_activity (self);
+
+  g_free (self->lang);
+  self->lang = g_strdup (lang);
+  sr_i18n_set_language (lang);
+  if (self->answers != NULL)
+    sr_answers_set_lang (self->answers, answers_language (self, lang));
+
+  build_pages (self);
+  sr_window_retranslate (self);
+
+  if (self->choosing_again)
+    {
+      self->choosing_again = FALSE;
+      show_page (self, self->return_page, self->return_question);
+    }
+  else
+    {
+      show_page (self, SR_PAGE_WELCOME, NO_QUESTION);
+    }
+}
+
+/* The language page is made afresh each time it is shown, so that its
+ * title is in the language of the moment; never from inside its own
+ * signal handler. */
+static void
+build_language_page (SrWindow *self)
+{
+  remove_page (self, &self->language_page);
+  self->language_page = sr_language_page_new ();
+  g_signal_connect (self->language_page, "language-chosen", G_CALLBACK (on_language_chosen), self);
+  gtk_stack_add_named (self->stack, self->language_page, "language");
+}
+
+/* The frame around the pages */
+
+void
+sr_window_retranslate (SrWindow *self)
+{
+  adw_button_content_set_label (self->language_content, sr_i18n_get_endonym (self->lang));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->language_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Change language"),
+                                  -1);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->language_button), _("Change language"));
+
+  adw_button_content_set_label (self->help_content, _("_Help"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->help_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Help and contacts"),
+                                  -1);
+
+  adw_button_content_set_label (self->quick_exit_content, _("_Quick exit"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->quick_exit_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Quick exit: erase everything and start again"),
+                                  -1);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->quick_exit_button),
+                               _("Erase everything at once and start again (Esc)"));
+
+  gtk_label_set_text (self->demo_label,
+                      _("Demonstration only. Anyone with the public demo key can read reports made here. Do not enter real information."));
+
+  gtk_label_set_text (self->idle_title, _("Are you still there?"));
+  gtk_label_set_text (self->idle_label,
+                      _("For your safety, everything you entered will be erased soon."));
+  gtk_button_set_label (self->idle_continue_button, _("_Continue"));
+
+  gtk_button_set_label (self->back_button, _("_Back"));
+}
+
+static void
+update_chrome (SrWindow *self)
+{
+  SrPage page = self->page;
+  gboolean wizard = page != SR_PAGE_PROBLEM && page != SR_PAGE_LANGUAGE;
+  gboolean nav = (wizard && page != SR_PAGE_RECEIPT)
+                 || (page == SR_PAGE_LANGUAGE && self->choosing_again);
+  const char *next_label = NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->language_button), wizard && page != SR_PAGE_RECEIPT);
+  gtk_widget_set_visible (GTK_WIDGET (self->help_button), wizard && page != SR_PAGE_HELP);
+  gtk_widget_set_visible (self->nav_bar, nav);
+  /* The progress box stays, empty, to keep Next at the far end. */
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_label), page == SR_PAGE_QUESTION);
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), page == SR_PAGE_QUESTION);
+
+  switch (page)
+    {
+    case SR_PAGE_WELCOME:
+      next_label = _("_Start");
+      break;
+
+    case SR_PAGE_QUESTION:
+      {
+        SrQuestion *question = question_at (self, self->question);
+        guint n = sr_form_get_n_questions (self->form);
+        guint position = 0;
+        guint total = 0;
+        g_autofree char *progress = NULL;
+
+        if (sr_question_get_kind (question) == SR_QUESTION_INFO
+            || (self->answers != NULL && sr_answers_has (self->answers, sr_question_get_id (question))))
+          next_label = self->from_review ? _("_Done") : _("_Next");
+        else
+          next_label = _("_Skip");
+
+        for (guint i = 0; i < n; i++)
+          if (is_asked (self, i))
+            {
+              total++;
+              if (i <= self->question)
+                position = total;
+            }
+
+        /* Translators: progress through the form, "Question 3 of 20". */
+        progress = g_strdup_printf (_("Question %u of %u"), position, total);
+        gtk_label_set_text (self->progress_label, progress);
+        gtk_progress_bar_set_fraction (self->progress_bar,
+                                       total > 0 ? (double) position / total : 0.0);
+      }
+      break;
+
+    case SR_PAGE_REVIEW:
+      next_label = _("_Continue");
+      break;
+
+    case SR_PAGE_PROBLEM:
+    case SR_PAGE_LANGUAGE:
+    case SR_PAGE_SEND:
+    case SR_PAGE_RECEIPT:
+    case SR_PAGE_HELP:
+    default:
+      break;
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->next_button), next_label != NULL);
+  if (next_label != NULL)
+    {
+      gtk_button_set_label (self->next_button, next_label);
+      /* Enter in a text field moves on. GTK forgets the default widget
+       * whenever it is hidden, so it is set again each time it shows. */
+      gtk_window_set_default_widget (GTK_WINDOW (self), GTK_WIDGET (self->next_button));
+    }
+
+  /* While the report is being sealed nothing may change it; only quick
+   * exit stays. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.back", nav && !self->sealing);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.next", next_label != NULL && !self->sealing);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.language", wizard && !self->sealing);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.help", wizard && !self->sealing);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.finish", page == SR_PAGE_RECEIPT);
+}
+
+static GtkWidget *
+page_widget (SrWindow *self,
+             SrPage    page,
+             guint     question)
+{
+  switch (page)
+    {
+    case SR_PAGE_LANGUAGE:
+      return self->language_page;
+    case SR_PAGE_WELCOME:
+      return self->welcome_page;
+    case SR_PAGE_QUESTION:
+      return question < self->question_pages->len
+             ? g_ptr_array_index (self->question_pages, question) : NULL;
+    case SR_PAGE_REVIEW:
+      return self->review_page;
+    case SR_PAGE_SEND:
+      return self->send_page;
+    case SR_PAGE_RECEIPT:
+      return self->receipt_page;
+    case SR_PAGE_HELP:
+      return self->help_page;
+    case SR_PAGE_PROBLEM:
+    default:
+      return GTK_WIDGET (self->problem_page);
+    }
+}
+
+static void
+show_page (SrWindow *self,
+           SrPage    page,
+           guint     question)
+{
+  gboolean moved = page != self->page || (page == SR_PAGE_QUESTION && question != self->question);
+  GtkWidget *widget;
+
+  if (page == SR_PAGE_LANGUAGE && moved)
+    build_language_page (self);
+  if (page == SR_PAGE_REVIEW && moved && self->answers != NULL)
+    sr_review_page_update (SR_REVIEW_PAGE (self->review_page), self->form, self->answers, self->lang);
+
+  widget = page_widget (self, page, question);
+  g_return_if_fail (widget != NULL);
+
+  self->page = page;
+  self->question = page == SR_PAGE_QUESTION ? question : NO_QUESTION;
+  gtk_stack_set_visible_child (self->stack, widget);
+  update_chrome (self);
+
+  if (moved)
+    {
+      if (page == SR_PAGE_QUESTION)
+        sr_question_page_focus (SR_QUESTION_PAGE (widget));
+      else if (page == SR_PAGE_WELCOME || page == SR_PAGE_REVIEW)
+        gtk_widget_grab_focus (GTK_WIDGET (self->next_button));
+      else
+        gtk_widget_child_focus (widget, GTK_DIR_TAB_FORWARD);
+
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAGE]);
+    }
+}
+
+/* Text copied from the form stays on the clipboard, where any program can
+ * read it, until something else is copied: drop what we put there. */
+static void
+forget_clipboards (SrWindow *self)
+{
+  GdkClipboard *clipboards[] = {
+    gtk_widget_get_clipboard (GTK_WIDGET (self)),
+    gtk_widget_get_primary_clipboard (GTK_WIDGET (self)),
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (clipboards); i++)
+    if (gdk_clipboard_is_local (clipboards[i]))
+      gdk_clipboard_set_content (clipboards[i], NULL);
+}
+
+/* Wipes the answers, every field and the receipt, and goes back to the
+ * neutral start screen in the language the app started in. */
+void
+sr_window_reset (SrWindow *self)
+{
+  GtkStackTransitionType transition = gtk_stack_get_transition_type (self->stack);
+
+  /* A result still on its way belongs to the form just wiped. */
+  self->generation++;
+  self->sealing = FALSE;
+  self->from_review = FALSE;
+  self->choosing_again = FALSE;
+
+  sr_window_hide_idle_warning (self);
+  wipe_pages (self);
+  forget_clipboards (self);
+
+  if (self->answers != NULL)
+    {
+      sr_answers_clear (self->answers);
+      g_clear_pointer (&self->answers, sr_answers_free);
+    }
+  g_clear_pointer (&self->receipt, sr_wipe_string_free);
+
+  sr_i18n_reset_language ();
+  g_free (self->lang);
+  self->lang = g_strdup (sr_i18n_get_language ());
+
+  if (self->profile == NULL)
+    {
+      remove_pages (self);
+      return;
+    }
+
+  self->answers = sr_answers_new (sr_form_get_id (self->form), answers_language (self, self->lang));
+  build_pages (self);
+  sr_window_retranslate (self);
+
+  /* No cross-fade: the old page must not linger on screen. */
+  gtk_stack_set_transition_type (self->stack, GTK_STACK_TRANSITION_TYPE_NONE);
+  self->page = SR_PAGE_PROBLEM;
+  show_page (self, SR_PAGE_LANGUAGE, NO_QUESTION);
+  gtk_stack_set_transition_type (self->stack, transition);
+}
+
+/* Sealing runs in a thread: the answers move into the job, and the window
+ * gets them back only if sealing fails. */
+
+typedef struct
+{
+  SrOutbox  *outbox;
+  SrAnswers *answers;
+} SealJob;
+
+static void
+seal_job_free (gpointer data)
+{
+  SealJob *job = data;
+
+  g_clear_object (&job->outbox);
+  g_clear_pointer (&job->answers, sr_answers_free);
+  g_free (job);
+}
+
+static void
+seal_in_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  SealJob *job = task_data;
+  GError *error = NULL;
+  char *receipt = sr_outbox_submit (job->outbox, job->answers, &error);
+
+  if (receipt != NULL)
+    g_task_return_pointer (task, receipt, g_free);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+on_sealed (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  SrWindow *self = SR_WINDOW (source);
+  guint generation = GPOINTER_TO_UINT (user_data);
+  SealJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *receipt = g_task_propagate_pointer (G_TASK (result), &error);
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+  if (app != NULL)
+    g_application_release (G_APPLICATION (app));
+
+  /* Quick exit or the idle wipe came first: the person has gone, and the
+   * result is not shown to whoever stands there now. */
+  if (generation != self->generation)
+    return;
+
+  self->sealing = FALSE;
+
+  if (receipt != NULL)
+    {
+      /* The answers go with the job (wiped when it is freed); the form is
+       * emptied, and only the receipt stays on screen. */
+      self->receipt = g_steal_pointer (&receipt);
+      self->answers = sr_answers_new (sr_form_get_id (self->form),
+                                      answers_language (self, self->lang));
+      build_pages (self);
+      show_page (self, SR_PAGE_RECEIPT, NO_QUESTION);
+    }
+  else
+    {
+      g_debug ("Sealing failed: %s", error->message);
+      self->answers = g_steal_pointer (&job->answers);
+      build_pages (self);
+      show_page (self, SR_PAGE_SEND, NO_QUESTION);
+      sr_send_page_set_error (SR_SEND_PAGE (self->send_page), error->message);
+    }
+}
+
+static void
+on_send (SrSendPage *page,
+         SrWindow   *self)
+{
+  g_autoptr(GTask) task = NULL;
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  SealJob *job;
+
+  if (self->sealing || self->answers == NULL || self->outbox == NULL)
+    return;
+
+  prune_answers (self);
+
+  /* From here the pages must not touch the answers: the thread reads
+   * them. */
+  for (guint i = 0; i < self->question_pages->len; i++)
+    {
+      GtkWidget *question_page = g_ptr_array_index (self->question_pages, i);
+
+      if (question_page != NULL)
+        sr_question_page_detach (SR_QUESTION_PAGE (question_page));
+    }
+  sr_send_page_set_error (page, NULL);
+  sr_send_page_set_busy (page, TRUE);
+  sr_send_page_detach (page);
+
+  job = g_new0 (SealJob, 1);
+  job->outbox = g_object_ref (self->outbox);
+  job->answers = g_steal_pointer (&self->answers);
+  self->sealing = TRUE;
+  update_chrome (self);
+
+  /* Closing the window while sealing must not end the process before the
+   * envelope is committed. */
+  if (app != NULL)
+    g_application_hold (G_APPLICATION (app));
+
+  task = g_task_new (self, NULL, on_sealed, GUINT_TO_POINTER (self->generation));
+  g_task_set_source_tag (task, on_send);
+  g_task_set_task_data (task, job, seal_job_free);
+  g_task_run_in_thread (task, seal_in_thread);
+}
+
+/* Actions */
+
+static void
+action_next (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  SrWindow *self = SR_WINDOW (widget);
+  guint next;
+
+  switch (self->page)
+    {
+    case SR_PAGE_WELCOME:
+      next = next_asked (self, 0);
+      if (next != NO_QUESTION)
+        show_page (self, SR_PAGE_QUESTION, next);
+      else
+        show_page (self, SR_PAGE_REVIEW, NO_QUESTION);
+      break;
+
+    case SR_PAGE_QUESTION:
+      next = self->from_review ? NO_QUESTION : next_asked (self, self->question + 1);
+      self->from_review = FALSE;
+      if (next != NO_QUESTION)
+        show_page (self, SR_PAGE_QUESTION, next);
+      else
+        show_page (self, SR_PAGE_REVIEW, NO_QUESTION);
+      break;
+
+    case SR_PAGE_REVIEW:
+      show_page (self, SR_PAGE_SEND, NO_QUESTION);
+      break;
+
+    case SR_PAGE_PROBLEM:
+    case SR_PAGE_LANGUAGE:
+    case SR_PAGE_SEND:
+    case SR_PAGE_RECEIPT:
+    case SR_PAGE_HELP:
+    default:
+      break;
+    }
+}
+
+static void
+action_back (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  SrWindow *self = SR_WINDOW (widget);
+  guint previous;
+
+  switch (self->page)
+    {
+    case SR_PAGE_WELCOME:
+      self->choosing_again = TRUE;
+      self->return_page = SR_PAGE_WELCOME;
+      self->return_question = NO_QUESTION;
+      show_page (self, SR_PAGE_LANGUAGE, NO_QUESTION);
+      break;
+
+    case SR_PAGE_QUESTION:
+      previous = self->from_review ? NO_QUESTION : previous_asked (self, self->question);
+      if (self->from_review)
+        {
+          self->from_review = FALSE;
+          show_page (self, SR_PAGE_REVIEW, NO_QUESTION);
+        }
+      else if (previous != NO_QUESTION)
+        show_page (self, SR_PAGE_QUESTION, previous);
+      else
+        show_page (self, SR_PAGE_WELCOME, NO_QUESTION);
+      break;
+
+    case SR_PAGE_REVIEW:
+      previous = previous_asked (self, sr_form_get_n_questions (self->form));
+      if (previous != NO_QUESTION)
+        show_page (self, SR_PAGE_QUESTION, previous);
+      else
+        show_page (self, SR_PAGE_WELCOME, NO_QUESTION);
+      break;
+
+    case SR_PAGE_SEND:
+      show_page (self, SR_PAGE_REVIEW, NO_QUESTION);
+      break;
+
+    case SR_PAGE_HELP:
+      show_page (self, self->return_page, self->return_question);
+      break;
+
+    case SR_PAGE_LANGUAGE:
+      if (self->choosing_again)
+        {
+          self->choosing_again = FALSE;
+          show_page (self, self->return_page, self->return_question);
+        }
+      break;
+
+    case SR_PAGE_PROBLEM:
+    case SR_PAGE_RECEIPT:
+    default:
+      break;
+    }
+}
+
+static void
+action_help (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  SrWindow *self = SR_WINDOW (widget);
+
+  if (self->page == SR_PAGE_HELP || self->page == SR_PAGE_PROBLEM)
+    return;
+
+  self->return_page = self->page;
+  self->return_question = self->question;
+  show_page (self, SR_PAGE_HELP, NO_QUESTION);
+}
+
+static void
+action_language (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  SrWindow *self = SR_WINDOW (widget);
+
+  if (self->page == SR_PAGE_LANGUAGE || self->page == SR_PAGE_PROBLEM)
+    return;
+
+  /* Help is a side trip; coming back from the language lands where the
+   * side trip started. */
+  if (self->page != SR_PAGE_HELP)
+    {
+      self->return_page = self->page;
+      self->return_question = self->question;
+    }
+  self->choosing_again = TRUE;
+  show_page (self, SR_PAGE_LANGUAGE, NO_QUESTION);
+}
+
+static void
+action_finish (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  sr_window_reset (SR_WINDOW (widget));
+}
+
+/* GObject */
+
+static gboolean
+sr_window_close_request (GtkWindow *window)
+{
+  SrWindow *self = SR_WINDOW (window);
+
+  /* A kiosk cannot be closed from the screen. */
+  if (self->kiosk)
+    return TRUE;
+
+  /* Nothing is kept: the form is wiped as the window goes. */
+  sr_window_reset (self);
+
+  return GTK_WINDOW_CLASS (sr_window_parent_class)->close_request (window);
+}
+
+static void
+sr_window_constructed (GObject *object)
+{
+  SrWindow *self = SR_WINDOW (object);
+  g_autoptr(GError) error = NULL;
+
+  G_OBJECT_CLASS (sr_window_parent_class)->constructed (object);
+
+  if (self->kiosk)
+    {
+      gtk_window_set_deletable (GTK_WINDOW (self), FALSE);
+      gtk_window_fullscreen (GTK_WINDOW (self));
+      adw_header_bar_set_show_end_title_buttons (self->header_bar, FALSE);
+      adw_header_bar_set_show_start_title_buttons (self->header_bar, FALSE);
+    }
+
+  self->lang = g_strdup (sr_i18n_get_language ());
+  sr_window_retranslate (self);
+
+  if (self->outbox == NULL)
+    return;
+
+  self->profile = sr_outbox_get_profile (self->outbox, &error);
+  if (self->profile == NULL)
+    {
+      sr_window_show_problem (self, _("SafeReport is not set up"), error->message, NULL);
+      return;
+    }
+
+  self->form = sr_form_ref (sr_profile_get_form (self->profile));
+  self->idle_timeout = sr_profile_get_idle_timeout (self->profile);
+  gtk_widget_set_visible (self->demo_banner, sr_profile_is_demo (self->profile));
+
+  sr_window_reset (self);
+}
+
+static void
+sr_window_dispose (GObject *object)
+{
+  SrWindow *self = SR_WINDOW (object);
+
+  sr_window_safety_dispose (self);
+
+  if (self->question_pages != NULL)
+    wipe_pages (self);
+
+  G_OBJECT_CLASS (sr_window_parent_class)->dispose (object);
+}
+
+static void
+sr_window_finalize (GObject *object)
+{
+  SrWindow *self = SR_WINDOW (object);
+
+  if (self->answers != NULL)
+    sr_answers_clear (self->answers);
+  g_clear_pointer (&self->answers, sr_answers_free);
+  g_clear_pointer (&self->receipt, sr_wipe_string_free);
+  g_clear_pointer (&self->question_pages, g_ptr_array_unref);
+  g_clear_pointer (&self->form, sr_form_unref);
+  g_clear_pointer (&self->profile, sr_profile_unref);
+  g_clear_object (&self->outbox);
+  g_free (self->lang);
+
+  G_OBJECT_CLASS (sr_window_parent_class)->finalize (object);
+}
+
+static void
+sr_window_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  SrWindow *self = SR_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_OUTBOX:
+      g_value_set_object (value, self->outbox);
+      break;
+    case PROP_KIOSK:
+      g_value_set_boolean (value, self->kiosk);
+      break;
+    case PROP_PAGE:
+      g_value_set_int (value, self->page);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sr_window_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  SrWindow *self = SR_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_OUTBOX:
+      self->outbox = g_value_dup_object (value);
+      break;
+    case PROP_KIOSK:
+      self->kiosk = g_value_get_boolean (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sr_window_class_init (SrWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->constructed = sr_window_constructed;
+  object_class->dispose = sr_window_dispose;
+  object_class->finalize = sr_window_finalize;
+  object_class->get_property = sr_window_get_property;
+  object_class->set_property = sr_window_set_property;
+  window_class->close_request = sr_window_close_request;
+
+  properties[PROP_OUTBOX] =
+    g_param_spec_object ("outbox", NULL, NULL,
+                         SR_TYPE_OUTBOX,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_KIOSK] =
+    g_param_spec_boolean ("kiosk", NULL, NULL,
+                          FALSE,
+                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PAGE] =
+    g_param_spec_int ("page", NULL, NULL,
+                      SR_PAGE_PROBLEM, SR_PAGE_HELP, SR_PAGE_PROBLEM,
+                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/safereport/SafeReport/sr-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, header_bar);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, language_button);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, language_content);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, help_button);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, help_content);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, quick_exit_button);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, quick_exit_content);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, demo_banner);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, demo_label);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, problem_page);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, problem_detail);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, idle_warning);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, idle_title);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, idle_label);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, idle_countdown_label);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, idle_continue_button);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, nav_bar);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, back_button);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, progress_box);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, progress_label);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, next_button);
+
+  gtk_widget_class_install_action (widget_class, "win.next", NULL, action_next);
+  gtk_widget_class_install_action (widget_class, "win.back", NULL, action_back);
+  gtk_widget_class_install_action (widget_class, "win.help", NULL, action_help);
+  gtk_widget_class_install_action (widget_class, "win.language", NULL, action_language);
+  gtk_widget_class_install_action (widget_class, "win.finish", NULL, action_finish);
+
+  sr_window_safety_class_init (widget_class);
+}
+
+static void
+sr_window_init (SrWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->question_pages = g_ptr_array_new ();
+  self->page = SR_PAGE_PROBLEM;
+  self->question = NO_QUESTION;
+  self->return_page = SR_PAGE_WELCOME;
+  self->return_question = NO_QUESTION;
+
+  sr_window_safety_init (self);
+}
+
+SrWindow *
+sr_window_new (GtkApplication *app,
+               SrOutbox       *outbox,
+               gboolean        kiosk)
+{
+  g_return_val_if_fail (app == NULL || GTK_IS_APPLICATION (app), NULL);
+  g_return_val_if_fail (outbox == NULL || SR_IS_OUTBOX (outbox), NULL);
+
+  return g_object_new (SR_TYPE_WINDOW,
+                       "application", app,
+                       "outbox", outbox,
+                       "kiosk", kiosk,
+                       NULL);
+}
+
+void
+sr_window_show_problem (SrWindow   *self,
+                        const char *title,
+                        const char *description,
+                        const char *detail)
+{
+  g_return_if_fail (SR_IS_WINDOW (self));
+
+  adw_status_page_set_title (self->problem_page, title);
+  adw_status_page_set_description (self->problem_page, description);
+  gtk_label_set_text (self->problem_detail, detail != NULL ? detail : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->problem_detail), detail != NULL);
+
+  self->page = SR_PAGE_PROBLEM;
+  gtk_stack_set_visible_child (self->stack, GTK_WIDGET (self->problem_page));
+  update_chrome (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAGE]);
+}
+
+SrPage
+sr_window_get_page (SrWindow *self)
+{
+  g_return_val_if_fail (SR_IS_WINDOW (self), SR_PAGE_PROBLEM);
+
+  return self->page;
+}
+
+const char *
+sr_window_get_language (SrWindow *self)
+{
+  g_return_val_if_fail (SR_IS_WINDOW (self), NULL);
+
+  return self->lang;
+}
+
+SrAnswers *
+sr_window_get_answers (SrWindow *self)
+{
+  g_return_val_if_fail (SR_IS_WINDOW (self), NULL);
+
+  return self->answers;
+}
+
+const char *
+sr_window_get_receipt (SrWindow *self)
+{
+  g_return_val_if_fail (SR_IS_WINDOW (self), NULL);
+
+  return self->page == SR_PAGE_RECEIPT ? self->receipt : NULL;
+}
+
+gboolean
+sr_window_get_sealing (SrWindow *self)
+{
+  g_return_val_if_fail (SR_IS_WINDOW (self), FALSE);
+
+  return self->sealing;
+}

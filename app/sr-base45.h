@@ -8,7 +8,7 @@ G_BEGIN_DECLS
 /* Base45 (RFC 9285): bytes as text in the 45 characters of the QR code
  * alphanumeric mode, "0-9", "A-Z" and " $%*+-./:". Two bytes become three
  * characters, a last odd byte two. Used by the QR transport
- * (docs/format-qr.md). */
+ * (docs/FORMAT.md ("QR transport")). */
 
 #define SR_BASE45_ALPHABET "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
 

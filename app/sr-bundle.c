@@ -12,7 +12,7 @@
 
 #include "sr-fsutil.h"
 
-/* docs/FORMAT.md, "Bundle", and docs/format-storage.md. */
+/* docs/FORMAT.md, "Bundle", and its "Kiosk storage" section. */
 #define BUNDLE_MAGIC         "SRB\x01"
 #define MANIFEST_MAGIC       "SRM\x01"
 #define STANZA_BYTES         (32 + crypto_box_SEALBYTES)

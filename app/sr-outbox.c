@@ -19,7 +19,7 @@
 #include "sr-fsutil.h"
 #include "sr-report.h"
 
-/* docs/format-storage.md, "Outbox", describes the schema and the states. */
+/* docs/FORMAT.md, "Kiosk storage" → "Outbox", describes the schema and the states. */
 #define DB_NAME          "outbox.db"
 #define SCHEMA_VERSION   1
 #define STATE_PENDING    0

@@ -10,7 +10,7 @@
 #include "sr-error.h"
 #include "sr-sign.h"
 
-/* docs/FORMAT.md, "Profile", and docs/format-storage.md for the rules the
+/* docs/FORMAT.md, "Profile", and its "Kiosk storage" section for the rules the
  * kiosk enforces on the payload. */
 #define NAME_MAX_CHARS      200
 #define CONTACT_MAX_CHARS   2000

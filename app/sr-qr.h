@@ -8,7 +8,7 @@
 G_BEGIN_DECLS
 
 /* QR transport, text level: a sealed envelope cut into parts and put back
- * together. Every byte is specified in docs/format-qr.md.
+ * together. Every byte is specified in docs/FORMAT.md ("QR transport").
  *
  * A part is the text of one QR code: "SR1" followed by the base45 of a
  * 14-byte header (message id, index, count, checksum) and a chunk of the
@@ -84,7 +84,7 @@ typedef struct
 /* Parses and checks one part text (len -1 when NUL-terminated). ASCII
  * whitespace before and after the text is ignored: scanner apps and
  * editors add or trim it, and a valid part never starts or ends with it
- * (a base45 text cannot end in a space; see docs/format-qr.md). The
+ * (a base45 text cannot end in a space; see docs/FORMAT.md ("QR transport")). The
  * returned part's text is canonical: exactly what sr_qr_split made.
  * Errors, each with one sentence a person can read:
  *   SR_ERROR_FORMAT    not a SafeReport part at all (no "SR1" prefix, far

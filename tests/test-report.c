@@ -329,7 +329,7 @@ test_determinism (void)
   }
 }
 
-/* ---- Test vectors (docs/format-report.md) ------------------------------ */
+/* ---- Test vectors (docs/FORMAT.md ("Report")) ------------------------------ */
 
 static SrAnswers *
 vector_answers (void)
@@ -456,7 +456,7 @@ test_vectors (void)
     }
 }
 
-/* Deflate streams made once and written into docs/format-report.md; any
+/* Deflate streams made once and written into docs/FORMAT.md ("Report"); any
  * zlib must read them the same way. */
 static const char vector_deflate[] =
   "010183c72730999c9fcbc88688228c0047729cedc386a90f1b263c6cd8f5b0a115cc5efb"

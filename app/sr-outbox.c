@@ -993,6 +993,35 @@ failed:
   return FALSE;
 }
 
+/* An export killed half-way leaves its temp file behind ("PATH.part-XXXXXX",
+ * never under the final name). The next export to the same path removes
+ * them, so that a stick does not fill up with partial copies. Only names of
+ * exactly that shape are touched. */
+static void
+remove_stale_parts (const char *path)
+{
+  g_autofree char *dir_name = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *prefix = g_strconcat (base, ".part-", NULL);
+  g_autoptr(GDir) dir = g_dir_open (dir_name, 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    return;
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = NULL;
+
+      if (!g_str_has_prefix (name, prefix) || strlen (name) != strlen (prefix) + 6)
+        continue;
+      child = g_build_filename (dir_name, name, NULL);
+      if (g_file_test (child, G_FILE_TEST_IS_REGULAR) &&
+          !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        g_unlink (child);
+    }
+}
+
 gboolean
 sr_outbox_export (SrOutbox        *self,
                   const char      *path,
@@ -1042,6 +1071,7 @@ sr_outbox_export (SrOutbox        *self,
   if (profile == NULL)
     goto failed_read;
 
+  remove_stale_parts (path);
   tmp = g_strconcat (path, ".part-XXXXXX", NULL);
   fd = g_mkstemp_full (tmp, O_RDWR | O_CLOEXEC, 0600);
   if (fd < 0)

@@ -689,6 +689,34 @@ test_export_missing_dir (Fixture       *fixture,
   g_assert_cmpuint (count_files (fixture->out_dir), ==, 0);
 }
 
+/* A temp file left by an export that was killed is removed by the next
+ * export to the same path; files of any other shape stay. */
+static void
+test_export_removes_stale_parts (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (fixture->out_dir, "x.srb", NULL);
+  g_autofree char *stale = g_build_filename (fixture->out_dir, "x.srb.part-Ab12Cd", NULL);
+  g_autofree char *other = g_build_filename (fixture->out_dir, "y.srb.part-Ab12Cd", NULL);
+  g_autofree char *longer = g_build_filename (fixture->out_dir, "x.srb.part-Ab12Cd7", NULL);
+  g_autoptr(GError) error = NULL;
+  guint n = 0;
+
+  g_free (submit (fixture, "one"));
+  g_assert_true (g_file_set_contents (stale, "half", -1, NULL));
+  g_assert_true (g_file_set_contents (other, "keep", -1, NULL));
+  g_assert_true (g_file_set_contents (longer, "keep", -1, NULL));
+
+  g_assert_true (sr_outbox_export (fixture->outbox, path, &n, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_false (g_file_test (stale, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (other, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (longer, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (count_files (fixture->out_dir), ==, 3);
+}
+
 /* Root ignores file modes; dropping every capability makes the child obey
  * them like anyone else. */
 static gboolean
@@ -1025,6 +1053,7 @@ main (int argc, char **argv)
   ADD ("purge-leaves-nothing", TRUE, test_purge_leaves_nothing);
   ADD ("export-missing-dir", TRUE, test_export_missing_dir);
   ADD ("export-read-only", TRUE, test_export_read_only);
+  ADD ("export-removes-stale-parts", TRUE, test_export_removes_stale_parts);
   ADD ("export-file-size-limit", TRUE, test_export_file_size_limit);
   ADD ("two-connections", TRUE, test_two_connections);
   ADD ("sample-answers", TRUE, test_sample_answers);

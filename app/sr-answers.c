@@ -1073,6 +1073,33 @@ check_value (SrQuestion  *question,
     }
 }
 
+guint
+sr_answers_prune (SrAnswers *answers,
+                  SrForm    *form)
+{
+  g_autoptr(GPtrArray) hidden = g_ptr_array_new ();
+
+  g_return_val_if_fail (answers != NULL, 0);
+  g_return_val_if_fail (form != NULL, 0);
+
+  /* sr_question_is_shown follows show_if through hidden controllers, so
+   * one pass decides every question; the ids are collected first because
+   * unsetting changes what the checks read. */
+  for (guint i = 0; i < sr_form_get_n_questions (form); i++)
+    {
+      SrQuestion *question = sr_form_get_question (form, i);
+
+      if (sr_answers_has (answers, sr_question_get_id (question)) &&
+          !sr_question_is_shown (question, answers))
+        g_ptr_array_add (hidden, (gpointer) sr_question_get_id (question));
+    }
+
+  for (guint i = 0; i < hidden->len; i++)
+    sr_answers_unset (answers, g_ptr_array_index (hidden, i));
+
+  return hidden->len;
+}
+
 gboolean
 sr_answers_validate (SrAnswers  *answers,
                      SrForm     *form,

@@ -82,6 +82,12 @@ gboolean            sr_answers_validate        (SrAnswers   *answers,
                                                 SrForm      *form,
                                                 GError     **error);
 
+/* Drops the answers to questions the form no longer asks, given the other
+ * answers (show_if), e.g. after a person changed an earlier answer.
+ * Returns how many were dropped; their values are wiped. */
+guint               sr_answers_prune           (SrAnswers   *answers,
+                                                SrForm      *form);
+
 /* Back to the answers JSON, keys sorted, with "form_version" when known;
  * the caller wipes it (sr_wipe_string_free). */
 char               *sr_answers_to_json         (SrAnswers   *answers,

@@ -17,6 +17,7 @@
 #include "sr-bundle.h"
 #include "sr-envelope.h"
 #include "sr-fsutil.h"
+#include "sr-pin.h"
 #include "sr-report.h"
 
 /* docs/FORMAT.md, "Kiosk storage" → "Outbox", describes the schema and the states. */
@@ -33,6 +34,9 @@
 #define META_SIGNER       "signer"
 #define META_SERIAL       "serial"
 #define META_ACKNOWLEDGED "acknowledged"
+#define META_PIN_HASH     "admin-pin"
+#define META_PIN_FAILURES "admin-pin-failures"
+#define META_PIN_LAST     "admin-pin-last-failure"
 
 struct _SrOutbox
 {
@@ -581,6 +585,20 @@ sr_outbox_get_fingerprint (SrOutbox  *self,
   return sr_fingerprint_digits (pinned);
 }
 
+/* Whether the kiosk runs on a demo profile and profile is a real one. */
+static gboolean
+leaving_demo (SrOutbox  *self,
+              SrProfile *profile)
+{
+  g_autoptr(SrProfile) current = NULL;
+
+  if (sr_profile_is_demo (profile))
+    return FALSE;
+
+  current = sr_outbox_get_profile (self, NULL);
+  return current != NULL && sr_profile_is_demo (current);
+}
+
 gboolean
 sr_outbox_provision (SrOutbox      *self,
                      const guint8  *data,
@@ -593,6 +611,7 @@ sr_outbox_provision (SrOutbox      *self,
   guint8 pinned[SR_SIGN_PK_BYTES];
   GError *local_error = NULL;
   const guint8 *signer;
+  gboolean has_pin;
 
   g_return_val_if_fail (SR_IS_OUTBOX (self), FALSE);
   g_return_val_if_fail (data != NULL || len == 0, FALSE);
@@ -607,7 +626,21 @@ sr_outbox_provision (SrOutbox      *self,
   if (!begin_write (self, error))
     return FALSE;
 
-  if (get_pinned (self, pinned, &local_error))
+  has_pin = get_pinned (self, pinned, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      goto failed;
+    }
+
+  if (!has_pin || leaving_demo (self, profile))
+    {
+      /* The first profile pins its key. The demo key is public, so its pin
+       * protects nothing: the first real profile takes its place. */
+      if (!meta_set_blob (self, META_SIGNER, signer, SR_SIGN_PK_BYTES, error))
+        goto failed;
+    }
+  else
     {
       gint64 current = 0;
 
@@ -637,15 +670,6 @@ sr_outbox_provision (SrOutbox      *self,
                        sr_profile_get_serial (profile), current);
           goto failed;
         }
-    }
-  else if (local_error != NULL)
-    {
-      g_propagate_error (error, local_error);
-      goto failed;
-    }
-  else if (!meta_set_blob (self, META_SIGNER, signer, SR_SIGN_PK_BYTES, error))
-    {
-      goto failed;
     }
 
   if (!meta_set_blob (self, META_PROFILE, data, len, error) ||
@@ -1230,6 +1254,150 @@ failed:
 }
 
 /* ---- Counts ----------------------------------------------------------------- */
+
+/* ---- The admin PIN -------------------------------------------------------- */
+
+gboolean
+sr_outbox_has_admin_pin (SrOutbox *self)
+{
+  g_autoptr(GRecMutexLocker) locker = NULL;
+  g_autoptr(GBytes) hash = NULL;
+
+  g_return_val_if_fail (SR_IS_OUTBOX (self), FALSE);
+
+  locker = g_rec_mutex_locker_new (&self->lock);
+  hash = meta_get_blob (self, META_PIN_HASH, NULL);
+  return hash != NULL;
+}
+
+gboolean
+sr_outbox_set_admin_pin (SrOutbox        *self,
+                         const SrSecret  *pin,
+                         GError         **error)
+{
+  g_autoptr(GRecMutexLocker) locker = NULL;
+  g_autofree char *hash = NULL;
+
+  g_return_val_if_fail (SR_IS_OUTBOX (self), FALSE);
+  g_return_val_if_fail (pin != NULL, FALSE);
+
+  /* Hashing takes about a second; the outbox stays free meanwhile. */
+  hash = sr_pin_hash (pin, error);
+  if (hash == NULL)
+    return FALSE;
+
+  locker = g_rec_mutex_locker_new (&self->lock);
+  if (!begin_write (self, error))
+    return FALSE;
+  if (!meta_set_blob (self, META_PIN_HASH, (const guint8 *) hash, strlen (hash), error) ||
+      !meta_set_int (self, META_PIN_FAILURES, 0, error) ||
+      !commit (self, error))
+    {
+      rollback (self);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Seconds to wait before the next try: none for the first three wrong PINs
+ * in a row, then 30 s, doubling with every further one, at most an hour.
+ * A clock set back never makes the wait longer than the delay itself. */
+static guint
+pin_wait (gint64 failures,
+          gint64 last_failure,
+          gint64 now)
+{
+  gint64 delay;
+
+  if (failures < 3)
+    return 0;
+
+  delay = MIN ((gint64) 30 << MIN (failures - 3, 7), 3600);
+  if (now < last_failure)
+    return (guint) delay;
+  return last_failure + delay > now ? (guint) (last_failure + delay - now) : 0;
+}
+
+gboolean
+sr_outbox_check_admin_pin (SrOutbox        *self,
+                           const SrSecret  *pin,
+                           guint           *wait_seconds,
+                           GError         **error)
+{
+  g_autoptr(GBytes) stored = NULL;
+  g_autofree char *hash = NULL;
+  GError *local_error = NULL;
+  gint64 failures = 0, last = 0, now = g_get_real_time () / G_USEC_PER_SEC;
+  gboolean matches;
+  guint wait;
+
+  g_return_val_if_fail (SR_IS_OUTBOX (self), FALSE);
+  g_return_val_if_fail (pin != NULL, FALSE);
+
+  if (wait_seconds != NULL)
+    *wait_seconds = 0;
+
+  g_rec_mutex_lock (&self->lock);
+  stored = meta_get_blob (self, META_PIN_HASH, &local_error);
+  if (local_error == NULL)
+    meta_get_int (self, META_PIN_FAILURES, &failures, &local_error);
+  if (local_error == NULL)
+    meta_get_int (self, META_PIN_LAST, &last, &local_error);
+  g_rec_mutex_unlock (&self->lock);
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  if (stored == NULL)
+    {
+      g_set_error_literal (error, SR_ERROR, SR_ERROR_NOT_FOUND, "No admin PIN is set yet.");
+      return FALSE;
+    }
+
+  wait = pin_wait (failures, last, now);
+  if (wait > 0)
+    {
+      if (wait_seconds != NULL)
+        *wait_seconds = wait;
+      g_set_error (error, SR_ERROR, SR_ERROR_LOCKED,
+                   "Too many wrong PINs. Try again in %u seconds.", wait);
+      return FALSE;
+    }
+
+  hash = g_strndup (g_bytes_get_data (stored, NULL), g_bytes_get_size (stored));
+  matches = sr_pin_verify (hash, pin);
+
+  g_rec_mutex_lock (&self->lock);
+  if (begin_write (self, &local_error))
+    {
+      gboolean saved = matches
+                       ? meta_set_int (self, META_PIN_FAILURES, 0, &local_error)
+                       : (meta_set_int (self, META_PIN_FAILURES, failures + 1, &local_error) &&
+                          meta_set_int (self, META_PIN_LAST, now, &local_error));
+
+      if (!saved || !commit (self, &local_error))
+        rollback (self);
+    }
+  g_rec_mutex_unlock (&self->lock);
+
+  /* A wrong PIN that could not be counted still opens nothing. */
+  if (!matches)
+    {
+      g_clear_error (&local_error);
+      g_set_error_literal (error, SR_ERROR, SR_ERROR_BAD_PASSPHRASE, "That PIN is not right.");
+      return FALSE;
+    }
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+
+  return TRUE;
+}
 
 void
 sr_outbox_get_counts (SrOutbox *self,

@@ -6,6 +6,7 @@
 #include "sr-answers.h"
 #include "sr-error.h"
 #include "sr-profile.h"
+#include "sr-secret.h"
 
 G_BEGIN_DECLS
 
@@ -24,7 +25,10 @@ const char *sr_outbox_get_data_dir   (SrOutbox       *self);
 
 /* Verifies a .srp; on first provisioning pins its signing key, later only a
  * profile signed by the pinned key with a serial not lower than the current
- * one replaces it (SR_ERROR_NOT_SIGNED, SR_ERROR_STALE). fingerprint gets
+ * one replaces it (SR_ERROR_NOT_SIGNED, SR_ERROR_STALE). The one exception:
+ * while the kiosk runs on a demo profile (whose key is public), any real
+ * profile replaces it and its key is pinned instead; a demo profile never
+ * replaces a real one. fingerprint gets
  * the pinned key's fingerprint in digits. */
 gboolean    sr_outbox_provision      (SrOutbox       *self,
                                       const guint8   *data,
@@ -69,6 +73,21 @@ gboolean    sr_outbox_apply_ack      (SrOutbox       *self,
                                       const guint8   *data,
                                       gsize           len,
                                       guint          *n_purged,
+                                      GError        **error);
+
+/* The admin area's PIN, stored as an Argon2id hash (crypto_pwhash_str, at
+ * least the MODERATE limits) in outbox.db. A PIN has 4 to 64 characters. */
+gboolean    sr_outbox_has_admin_pin  (SrOutbox       *self);
+gboolean    sr_outbox_set_admin_pin  (SrOutbox       *self,
+                                      const SrSecret *pin,
+                                      GError        **error);
+/* SR_ERROR_BAD_PASSPHRASE for a wrong PIN. After three wrong PINs in a
+ * row, every further try waits (30 s, doubling, at most an hour) and gets
+ * SR_ERROR_LOCKED until then; the count survives a restart. *wait_seconds
+ * (may be NULL) gets how long to wait when locked. */
+gboolean    sr_outbox_check_admin_pin (SrOutbox      *self,
+                                      const SrSecret *pin,
+                                      guint          *wait_seconds,
                                       GError        **error);
 
 void        sr_outbox_get_counts     (SrOutbox       *self,

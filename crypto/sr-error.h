@@ -24,6 +24,7 @@ typedef enum
   SR_ERROR_NOT_PROVISIONED,  /* the kiosk has no profile yet */
   SR_ERROR_IO,               /* reading or writing failed */
   SR_ERROR_NO_SPACE,         /* the target is full or over its size limit */
+  SR_ERROR_LOCKED,           /* too many wrong PINs: wait before trying again */
 } SrError;
 
 GQuark   sr_error_quark (void);

@@ -609,12 +609,45 @@ test_json_truncated (void)
   g_assert_error (error, SR_ERROR, SR_ERROR_FORMAT);
 }
 
+/* Changing an earlier answer drops the answers to the questions it hides,
+ * and only those. */
+static void
+test_prune (void)
+{
+  g_autoptr(SrForm) form = default_form ();
+  g_autoptr(SrAnswers) answers = sr_answers_new ("default", "en");
+  g_autoptr(GError) error = NULL;
+
+  sr_answers_set_text (answers, "role", "survivor");
+  sr_answers_set_text (answers, "held_country", "MM");
+  sr_answers_set_text (answers, "ilo_deception", "yes");
+  sr_answers_set_text (answers, "narrative", "They said it was an office job.");
+  sr_answers_set_bool (answers, "consent", TRUE);
+  g_assert_true (sr_answers_validate (answers, form, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (sr_answers_prune (answers, form), ==, 0);
+
+  sr_answers_set_text (answers, "role", "family");
+  g_assert_false (sr_answers_validate (answers, form, &error));
+  g_assert_error (error, SR_ERROR, SR_ERROR_INVALID);
+  g_clear_error (&error);
+
+  g_assert_cmpuint (sr_answers_prune (answers, form), ==, 2);
+  g_assert_false (sr_answers_has (answers, "held_country"));
+  g_assert_false (sr_answers_has (answers, "ilo_deception"));
+  g_assert_cmpstr (sr_answers_get_text (answers, "narrative"), ==, "They said it was an office job.");
+  g_assert_true (sr_answers_get_bool (answers, "consent"));
+  g_assert_true (sr_answers_validate (answers, form, &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int argc, char **argv)
 {
   sr_test_init (&argc, &argv);
 
   g_test_add_func ("/sr/answers/samples", test_samples);
+  g_test_add_func ("/sr/answers/prune", test_prune);
   g_test_add_func ("/sr/answers/accessors", test_accessors);
   g_test_add_func ("/sr/answers/json", test_json);
   g_test_add_func ("/sr/answers/json-samples", test_json_samples);

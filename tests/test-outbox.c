@@ -1034,6 +1034,127 @@ test_many (Fixture       *fixture,
     }
 }
 
+static GBytes *
+make_demo_profile (const SrOrgSecret *secret)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *box = sr_key_to_base64 (sr_org_secret_get_box_pk (secret, 0), SR_BOX_KEY_BYTES);
+  g_autofree char *text = g_strdup_printf ("{\"name\": \"Demo\", \"serial\": 5, \"demo\": true, "
+                                           "\"recipients\": [\"%s\"]}", box);
+  GBytes *bytes = sr_profile_sign (text, strlen (text), secret, &error);
+
+  g_assert_no_error (error);
+  return bytes;
+}
+
+/* A kiosk on the demo profile takes the first real profile, whoever signed
+ * it, and pins that key; after that, neither the demo profile nor another
+ * key replaces it. */
+static void
+test_demo_replaced (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(SrOrgSecret) demo = sr_org_secret_generate ();
+  g_autoptr(GBytes) demo_profile = make_demo_profile (demo);
+  g_autoptr(GBytes) real_profile = make_profile (fixture->secret, 1);
+  g_autoptr(SrOrgSecret) other = sr_org_secret_generate ();
+  g_autoptr(GBytes) other_profile = make_profile (other, 9);
+  g_autoptr(SrProfile) profile = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *fingerprint = NULL;
+  g_autofree char *expected = sr_fingerprint_digits (sr_org_secret_get_sign_pk (fixture->secret));
+
+  g_assert_true (sr_outbox_provision (fixture->outbox, g_bytes_get_data (demo_profile, NULL),
+                                      g_bytes_get_size (demo_profile), NULL, &error));
+  g_assert_no_error (error);
+
+  /* Serial 1 is lower than the demo's 5: the demo's serial does not count. */
+  g_assert_true (sr_outbox_provision (fixture->outbox, g_bytes_get_data (real_profile, NULL),
+                                      g_bytes_get_size (real_profile), &fingerprint, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (fingerprint, ==, expected);
+
+  g_assert_false (sr_outbox_provision (fixture->outbox, g_bytes_get_data (demo_profile, NULL),
+                                       g_bytes_get_size (demo_profile), NULL, &error));
+  g_assert_error (error, SR_ERROR, SR_ERROR_NOT_SIGNED);
+  g_clear_error (&error);
+  g_assert_false (sr_outbox_provision (fixture->outbox, g_bytes_get_data (other_profile, NULL),
+                                       g_bytes_get_size (other_profile), NULL, &error));
+  g_assert_error (error, SR_ERROR, SR_ERROR_NOT_SIGNED);
+  g_clear_error (&error);
+
+  profile = sr_outbox_get_profile (fixture->outbox, &error);
+  g_assert_no_error (error);
+  g_assert_false (sr_profile_is_demo (profile));
+  g_assert_cmpmem (sr_profile_get_signer (profile), SR_SIGN_PK_BYTES,
+                   sr_org_secret_get_sign_pk (fixture->secret), SR_SIGN_PK_BYTES);
+}
+
+static SrSecret *
+pin (const char *text)
+{
+  return sr_secret_new_from ((const guint8 *) text, strlen (text));
+}
+
+/* The admin PIN: set, checked, wrong PINs counted, and after three of them
+ * every try waits, also the right PIN and also after a restart. */
+static void
+test_admin_pin (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(SrSecret) right = pin ("2468");
+  g_autoptr(SrSecret) wrong = pin ("1357");
+  g_autoptr(SrSecret) too_short = pin ("123");
+  g_autoptr(GError) error = NULL;
+  guint wait = 0;
+
+  g_assert_false (sr_outbox_has_admin_pin (fixture->outbox));
+  g_assert_false (sr_outbox_check_admin_pin (fixture->outbox, right, NULL, &error));
+  g_assert_error (error, SR_ERROR, SR_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  g_assert_false (sr_outbox_set_admin_pin (fixture->outbox, too_short, &error));
+  g_assert_error (error, SR_ERROR, SR_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (sr_outbox_has_admin_pin (fixture->outbox));
+
+  g_assert_true (sr_outbox_set_admin_pin (fixture->outbox, right, &error));
+  g_assert_no_error (error);
+  g_assert_true (sr_outbox_has_admin_pin (fixture->outbox));
+  g_assert_true (sr_outbox_check_admin_pin (fixture->outbox, right, &wait, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (wait, ==, 0);
+
+  /* The hash, not the PIN, is stored. */
+  {
+    g_autofree char *db = g_build_filename (fixture->data_dir, "outbox.db", NULL);
+    g_autoptr(GBytes) contents = sr_test_read (db);
+
+    g_assert_null (memmem (g_bytes_get_data (contents, NULL), g_bytes_get_size (contents), "2468", 4));
+    g_assert_true (sr_test_tree_contains (fixture->data_dir, (const guint8 *) "$argon2id$", 10));
+  }
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_assert_false (sr_outbox_check_admin_pin (fixture->outbox, wrong, &wait, &error));
+      g_assert_error (error, SR_ERROR, SR_ERROR_BAD_PASSPHRASE);
+      g_clear_error (&error);
+    }
+
+  g_assert_false (sr_outbox_check_admin_pin (fixture->outbox, right, &wait, &error));
+  g_assert_error (error, SR_ERROR, SR_ERROR_LOCKED);
+  g_clear_error (&error);
+  g_assert_cmpuint (wait, >, 0);
+  g_assert_cmpuint (wait, <=, 30);
+
+  g_clear_object (&fixture->outbox);
+  fixture->outbox = sr_outbox_new (fixture->data_dir, &error);
+  g_assert_no_error (error);
+  g_assert_false (sr_outbox_check_admin_pin (fixture->outbox, right, &wait, &error));
+  g_assert_error (error, SR_ERROR, SR_ERROR_LOCKED);
+  g_clear_error (&error);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1059,6 +1180,8 @@ main (int argc, char **argv)
   ADD ("sample-answers", TRUE, test_sample_answers);
   ADD ("threads", TRUE, test_threads);
   ADD ("many", TRUE, test_many);
+  ADD ("demo-replaced", FALSE, test_demo_replaced);
+  ADD ("admin-pin", TRUE, test_admin_pin);
 
 #undef ADD
 

@@ -20,6 +20,8 @@
 #include "sr-envelope.h"
 #include "sr-form.h"
 #include "sr-fsutil.h"
+#include "sr-qr-image.h"
+#include "sr-qr.h"
 #include "sr-report.h"
 
 /* A single envelope or bundle larger than this is not something a kiosk
@@ -40,7 +42,11 @@
 #define EXPORT_FLUSH_AT   (256 * 1024)
 #define EXPORT_BUF_SIZE   (1024 * 1024)
 
-#define SCHEMA_VERSION 1
+/* A photo or a text file of QR codes larger than this is not one. */
+#define IMPORT_MAX_QR_FILE ((gsize) 256 << 20)
+
+/* Version 2 added qr_parts; a version 1 inbox is upgraded when opened. */
+#define SCHEMA_VERSION 2
 
 /* 0x53524958, "SRIX", in SQLite's header, so that an inbox is told from
  * any other database (an outbox given as --db by mistake, say). Decimal,
@@ -55,6 +61,17 @@ struct _SrInbox
   sqlite3      *db;
   sqlite3_stmt *exists_stmt;
   sqlite3_stmt *insert_stmt;
+  sqlite3_stmt *clear_parts_stmt;
+};
+
+/* What one import (one SrImportResult) gathers of QR codes across its
+ * files. */
+struct _SrImportQr
+{
+  SrQrAssembler *assembler;
+  /* GBytes message id → whether the inbox already held that report when
+   * the import first met one of its parts (then its parts are ignored). */
+  GHashTable    *seen;
 };
 
 enum
@@ -87,7 +104,37 @@ sr_import_result_clear (SrImportResult *result)
   g_return_if_fail (result != NULL);
 
   g_clear_pointer (&result->problems, g_ptr_array_unref);
-  result->imported = result->duplicates = result->rejected = 0;
+  if (result->qr != NULL)
+    {
+      sr_qr_assembler_free (result->qr->assembler);
+      g_hash_table_unref (result->qr->seen);
+      g_clear_pointer (&result->qr, g_free);
+    }
+  memset (result, 0, sizeof *result);
+}
+
+static SrImportQr *
+import_result_get_qr (SrImportResult *result)
+{
+  if (result->qr == NULL)
+    {
+      result->qr = g_new0 (SrImportQr, 1);
+      result->qr->assembler = sr_qr_assembler_new ();
+      result->qr->seen = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
+                                                (GDestroyNotify) g_bytes_unref, NULL);
+    }
+  return result->qr;
+}
+
+static void
+sr_inbox_incomplete_free (gpointer data)
+{
+  SrInboxIncomplete *incomplete = data;
+
+  g_free (incomplete->message_id);
+  g_free (incomplete->receipt);
+  g_clear_pointer (&incomplete->missing, g_array_unref);
+  g_free (incomplete);
 }
 
 static void
@@ -160,6 +207,17 @@ query_int (SrInbox     *self,
   return TRUE;
 }
 
+/* The QR codes of reports not yet complete, as their part texts: they are
+ * the envelope's bytes in base45, so nothing here is readable without the
+ * key (docs/format-inbox.md). */
+#define QR_PARTS_SCHEMA \
+  "CREATE TABLE IF NOT EXISTS qr_parts (" \
+  "  message_id BLOB NOT NULL," \
+  "  idx INTEGER NOT NULL," \
+  "  count INTEGER NOT NULL," \
+  "  text TEXT NOT NULL," \
+  "  PRIMARY KEY (message_id, idx));"
+
 static gboolean
 sr_inbox_initable_init (GInitable     *initable,
                         GCancellable  *cancellable,
@@ -211,14 +269,14 @@ sr_inbox_initable_init (GInitable     *initable,
     }
 
   fresh = (app_id == 0 && version == 0 && n_objects == 0);
-  if (!fresh && app_id != INBOX_APPLICATION_ID)
+  if (!fresh && (app_id != INBOX_APPLICATION_ID || version < 1))
     {
       g_autofree char *display = g_filename_display_name (self->db_path);
 
       g_set_error (error, SR_ERROR, SR_ERROR_FORMAT, "%s is not a SafeReport inbox.", display);
       return FALSE;
     }
-  if (!fresh && version != SCHEMA_VERSION)
+  if (!fresh && version > SCHEMA_VERSION)
     {
       g_autofree char *display = g_filename_display_name (self->db_path);
 
@@ -247,6 +305,7 @@ sr_inbox_initable_init (GInitable     *initable,
                  "  day INTEGER NOT NULL,"
                  "  data BLOB NOT NULL);"
                  "CREATE INDEX IF NOT EXISTS envelopes_receipt ON envelopes (receipt);"
+                 QR_PARTS_SCHEMA
                  "PRAGMA application_id=" G_STRINGIFY (INBOX_APPLICATION_ID) ";"
                  "PRAGMA user_version=" G_STRINGIFY (SCHEMA_VERSION) ";"
                  "COMMIT;",
@@ -256,9 +315,26 @@ sr_inbox_initable_init (GInitable     *initable,
       return FALSE;
     }
 
+  /* Version 1 lacked the table of QR parts; adding it changes nothing
+   * else. Another program upgrading at the same moment is harmless: the
+   * table is only created if missing. */
+  if (!fresh && version < SCHEMA_VERSION &&
+      !exec_sql (self,
+                 "BEGIN IMMEDIATE;"
+                 QR_PARTS_SCHEMA
+                 "PRAGMA user_version=" G_STRINGIFY (SCHEMA_VERSION) ";"
+                 "COMMIT;",
+                 "upgrade", error))
+    {
+      sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+      return FALSE;
+    }
+
   return prepare (self, "SELECT 1 FROM envelopes WHERE id = ?", &self->exists_stmt, error) &&
          prepare (self, "INSERT OR IGNORE INTO envelopes (id, receipt, day, data) VALUES (?, ?, ?, ?)",
-                  &self->insert_stmt, error);
+                  &self->insert_stmt, error) &&
+         prepare (self, "DELETE FROM qr_parts WHERE message_id = ?",
+                  &self->clear_parts_stmt, error);
 }
 
 static void
@@ -274,6 +350,7 @@ sr_inbox_finalize (GObject *object)
 
   g_clear_pointer (&self->exists_stmt, sqlite3_finalize);
   g_clear_pointer (&self->insert_stmt, sqlite3_finalize);
+  g_clear_pointer (&self->clear_parts_stmt, sqlite3_finalize);
   g_clear_pointer (&self->db, sqlite3_close);
   g_clear_pointer (&self->db_path, g_free);
 
@@ -492,33 +569,24 @@ store_envelope (ImportJob     *job,
 
   /* The same envelope twice in one file: the second adds nothing. */
   if (sqlite3_changes (self->db) > 0)
-    job->batch_imported++;
+    {
+      job->batch_imported++;
+
+      /* QR codes of this report kept from an earlier import are of no use
+       * any more, however the report came in at last. */
+      sqlite3_bind_blob (self->clear_parts_stmt, 1, id, SR_QR_MESSAGE_ID_BYTES, SQLITE_STATIC);
+      rc = sqlite3_step (self->clear_parts_stmt);
+      sqlite3_reset (self->clear_parts_stmt);
+      sqlite3_clear_bindings (self->clear_parts_stmt);
+      if (rc != SQLITE_DONE)
+        return set_db_error (self, rc, "write to", error);
+    }
   else
     job->batch_duplicates++;
   job->batch_rows++;
 
   if (job->batch_rows >= IMPORT_BATCH)
     return job_commit (job, error);
-  return TRUE;
-}
-
-/* QR codes, as photos or as the text a scanner app copied, arrive later;
- * until then they are refused here, in this one place. */
-static gboolean
-is_qr_file (const char *path)
-{
-  g_autofree char *lower = g_ascii_strdown (path, -1);
-
-  return g_str_has_suffix (lower, ".png") || g_str_has_suffix (lower, ".jpg") ||
-         g_str_has_suffix (lower, ".jpeg") || g_str_has_suffix (lower, ".txt");
-}
-
-static gboolean
-import_qr_file (ImportJob   *job,
-                const char  *path,
-                GError     **error)
-{
-  reject (job, "QR import is not available yet.");
   return TRUE;
 }
 
@@ -683,6 +751,50 @@ import_bundle (ImportJob       *job,
   return TRUE;
 }
 
+/* Imports one envelope held in memory: checked, looked up, opened, stored.
+ * what, when not NULL, says where it came from in a rejection. FALSE only
+ * when the database fails. */
+static gboolean
+import_envelope_bytes (ImportJob     *job,
+                       const guint8  *data,
+                       gsize          len,
+                       const char    *what,
+                       GError       **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  guint8 id[SR_ENVELOPE_ID_BYTES];
+  gboolean known = FALSE;
+
+  if (!sr_envelope_check (data, len, &local_error))
+    goto rejected;
+  if (len > IMPORT_MAX_ENVELOPE)
+    {
+      g_set_error_literal (&local_error, SR_ERROR, SR_ERROR_NO_SPACE,
+                           "This envelope is too large to store.");
+      goto rejected;
+    }
+
+  sr_envelope_id (data, len, id);
+  if (!is_known (job, id, &known, error))
+    return FALSE;
+
+  if (known)
+    job->result->duplicates++;
+  else if (!sr_envelope_verify (data, len, job->secret, &local_error))
+    goto rejected;
+  else if (!store_envelope (job, id, data, len, error))
+    return FALSE;
+
+  return TRUE;
+
+rejected:
+  if (what != NULL)
+    reject (job, "%s: %s", what, local_error->message);
+  else
+    reject (job, "%s", local_error->message);
+  return TRUE;
+}
+
 static gboolean
 import_lone_envelope (ImportJob       *job,
                       const char      *path,
@@ -692,8 +804,6 @@ import_lone_envelope (ImportJob       *job,
 {
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GError) local_error = NULL;
-  guint8 id[SR_ENVELOPE_ID_BYTES];
-  gboolean known = FALSE;
   const guint8 *data;
   gsize len;
 
@@ -708,28 +818,328 @@ import_lone_envelope (ImportJob       *job,
   if (progress != NULL)
     progress (0, 1, progress_data);
 
-  if (!sr_envelope_check (data, len, &local_error))
-    {
-      reject (job, "%s", local_error->message);
-      return TRUE;
-    }
-  if (len > IMPORT_MAX_ENVELOPE)
-    {
-      reject (job, "This envelope is too large to store.");
-      return TRUE;
-    }
-
-  sr_envelope_id (data, len, id);
-  if (!is_known (job, id, &known, error))
+  if (!import_envelope_bytes (job, data, len, NULL, error) ||
+      !job_commit (job, error))
     return FALSE;
 
-  if (known)
-    job->result->duplicates++;
-  else if (!sr_envelope_verify (data, len, job->secret, &local_error))
+  if (progress != NULL)
+    progress (1, 1, progress_data);
+
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------------
+ * QR codes
+ * --------------------------------------------------------------------- */
+
+/* Whether the inbox holds the report a QR message id names: an envelope
+ * whose id starts with it. Ids are all 32 bytes, so the range between the
+ * prefix followed by 00… and by ff… is exactly those, found in the primary
+ * key's index. */
+static gboolean
+message_is_held (ImportJob     *job,
+                 const guint8   message_id[SR_QR_MESSAGE_ID_BYTES],
+                 gboolean      *held,
+                 GError       **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  guint8 low[SR_ENVELOPE_ID_BYTES];
+  guint8 high[SR_ENVELOPE_ID_BYTES];
+  int rc;
+
+  memset (low, 0x00, sizeof low);
+  memset (high, 0xff, sizeof high);
+  memcpy (low, message_id, SR_QR_MESSAGE_ID_BYTES);
+  memcpy (high, message_id, SR_QR_MESSAGE_ID_BYTES);
+
+  if (!prepare (job->self, "SELECT 1 FROM envelopes WHERE id BETWEEN ? AND ? LIMIT 1",
+                &stmt, error))
+    return FALSE;
+  sqlite3_bind_blob (stmt, 1, low, sizeof low, SQLITE_STATIC);
+  sqlite3_bind_blob (stmt, 2, high, sizeof high, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return set_db_error (job->self, rc, "read", error);
+
+  *held = (rc == SQLITE_ROW);
+  return TRUE;
+}
+
+/* Feeds the parts an earlier import kept of this message to the
+ * assembler. A stored part that no longer fits (it cannot, unless the
+ * database was edited) is left out, and the message is marked touched so
+ * that what is stored is rewritten from what the assembler holds. */
+static gboolean
+load_stored_parts (ImportJob     *job,
+                   SrImportQr    *qr,
+                   GBytes        *key,
+                   GHashTable    *touched,
+                   GError       **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  if (!prepare (job->self, "SELECT text FROM qr_parts WHERE message_id = ? ORDER BY idx",
+                &stmt, error))
+    return FALSE;
+  sqlite3_bind_blob (stmt, 1, g_bytes_get_data (key, NULL), SR_QR_MESSAGE_ID_BYTES,
+                     SQLITE_STATIC);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *text = (const char *) sqlite3_column_text (stmt, 0);
+      SrQrPartStatus status = SR_QR_PART_ADDED;
+
+      if (text == NULL ||
+          !sr_qr_assembler_add (qr->assembler, text, -1, &status, NULL) ||
+          status == SR_QR_PART_COMPLETED)
+        g_hash_table_add (touched, g_bytes_ref (key));
+    }
+  if (rc != SQLITE_DONE)
+    return set_db_error (job->self, rc, "read", error);
+
+  return TRUE;
+}
+
+/* Makes the stored parts of every message this file touched what the
+ * assembler now holds of it: nothing for a message completed or dropped,
+ * its parts for one still incomplete. */
+static gboolean
+store_pending_parts (ImportJob   *job,
+                     SrImportQr  *qr,
+                     GHashTable  *touched,
+                     GError     **error)
+{
+  g_autoptr(sqlite3_stmt) insert = NULL;
+  g_autoptr(GPtrArray) pending = NULL;
+  SrInbox *self = job->self;
+  GHashTableIter iter;
+  gpointer key;
+  int rc;
+
+  if (g_hash_table_size (touched) == 0)
+    return TRUE;
+
+  if (!job_begin (job, error))
+    return FALSE;
+
+  g_hash_table_iter_init (&iter, touched);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      sqlite3_bind_blob (self->clear_parts_stmt, 1, g_bytes_get_data (key, NULL),
+                         SR_QR_MESSAGE_ID_BYTES, SQLITE_STATIC);
+      rc = sqlite3_step (self->clear_parts_stmt);
+      sqlite3_reset (self->clear_parts_stmt);
+      sqlite3_clear_bindings (self->clear_parts_stmt);
+      if (rc != SQLITE_DONE)
+        return set_db_error (self, rc, "write to", error);
+    }
+
+  if (!prepare (self, "INSERT OR REPLACE INTO qr_parts (message_id, idx, count, text) "
+                      "VALUES (?, ?, ?, ?)", &insert, error))
+    return FALSE;
+
+  pending = sr_qr_assembler_get_pending_texts (qr->assembler);
+  for (guint i = 0; i < pending->len; i++)
+    {
+      g_autoptr(SrQrPart) part = sr_qr_part_parse (pending->pdata[i], -1, NULL);
+      g_autoptr(GBytes) part_key = NULL;
+
+      /* The assembler only holds parts that parsed. */
+      g_assert (part != NULL);
+      part_key = g_bytes_new (part->message_id, SR_QR_MESSAGE_ID_BYTES);
+      if (!g_hash_table_contains (touched, part_key))
+        continue;
+
+      sqlite3_bind_blob (insert, 1, part->message_id, SR_QR_MESSAGE_ID_BYTES, SQLITE_STATIC);
+      sqlite3_bind_int (insert, 2, (int) part->index);
+      sqlite3_bind_int (insert, 3, (int) part->count);
+      sqlite3_bind_text (insert, 4, part->text, -1, SQLITE_STATIC);
+      rc = sqlite3_step (insert);
+      sqlite3_reset (insert);
+      sqlite3_clear_bindings (insert);
+      if (rc != SQLITE_DONE)
+        return set_db_error (self, rc, "write to", error);
+    }
+
+  return TRUE;
+}
+
+/* Imports the part texts read from one photo or text file. Parts are
+ * gathered in the result's assembler, seeded with what earlier imports
+ * kept; every report they complete is imported as an envelope, and what
+ * stays incomplete is stored for the next import, in the same transaction. */
+static gboolean
+import_qr_texts (ImportJob   *job,
+                 GPtrArray   *texts,
+                 GError     **error)
+{
+  SrImportQr *qr = import_result_get_qr (job->result);
+  g_autoptr(GHashTable) touched = NULL;
+  GBytes *envelope;
+
+  touched = g_hash_table_new_full (g_bytes_hash, g_bytes_equal,
+                                   (GDestroyNotify) g_bytes_unref, NULL);
+
+  for (guint i = 0; i < texts->len; i++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      g_autoptr(SrQrPart) part = NULL;
+      g_autoptr(GBytes) key = NULL;
+      SrQrPartStatus status = SR_QR_PART_ADDED;
+      gpointer held = NULL;
+
+      part = sr_qr_part_parse (texts->pdata[i], -1, &local_error);
+      if (part == NULL)
+        {
+          reject (job, "code %u: %s", i + 1, local_error->message);
+          continue;
+        }
+
+      /* The first part of a message met in this import decides whether
+       * the inbox holds its report already; the others follow suit. */
+      key = g_bytes_new (part->message_id, SR_QR_MESSAGE_ID_BYTES);
+      if (!g_hash_table_lookup_extended (qr->seen, key, NULL, &held))
+        {
+          gboolean is_held = FALSE;
+
+          if (!message_is_held (job, part->message_id, &is_held, error))
+            return FALSE;
+          held = GINT_TO_POINTER (is_held);
+          g_hash_table_insert (qr->seen, g_bytes_ref (key), held);
+          if (is_held)
+            {
+              /* Counted once, as a report; and any of its parts kept from
+               * before are dropped. */
+              job->result->duplicates++;
+              g_hash_table_add (touched, g_bytes_ref (key));
+            }
+          else if (!load_stored_parts (job, qr, key, touched, error))
+            return FALSE;
+        }
+      if (GPOINTER_TO_INT (held))
+        {
+          job->result->qr_parts_read++;
+          continue;
+        }
+
+      if (!sr_qr_assembler_add (qr->assembler, part->text, -1, &status, &local_error))
+        {
+          reject (job, "code %u: %s", i + 1, local_error->message);
+          /* A report that did not fit together was dropped whole. */
+          g_hash_table_add (touched, g_bytes_ref (key));
+          continue;
+        }
+      job->result->qr_parts_read++;
+      if (status != SR_QR_PART_DUPLICATE)
+        g_hash_table_add (touched, g_bytes_ref (key));
+    }
+
+  while ((envelope = sr_qr_assembler_pop_envelope (qr->assembler)) != NULL)
+    {
+      g_autofree char *what = NULL;
+      g_autofree char *hex = NULL;
+      const guint8 *data;
+      gsize len;
+      gboolean ok;
+
+      data = g_bytes_get_data (envelope, &len);
+      {
+        guint8 id[SR_ENVELOPE_ID_BYTES];
+
+        sr_envelope_id (data, len, id);
+        hex = sr_qr_message_id_to_hex (id);
+      }
+      what = g_strdup_printf ("QR codes of report %s", hex);
+      ok = import_envelope_bytes (job, data, len, what, error);
+      g_bytes_unref (envelope);
+      if (!ok)
+        return FALSE;
+    }
+
+  return store_pending_parts (job, qr, touched, error) &&
+         job_commit (job, error);
+}
+
+/* Whether a text file holds at least one line that starts like a QR part:
+ * a text without any is some other file, not a scanner app's export. */
+static gboolean
+text_has_part_line (const guint8 *data,
+                    gsize         len)
+{
+  const char *text = (const char *) data;
+  const char *end = text + len;
+  const char *p = text;
+
+  if (memchr (data, '\0', len) != NULL || !g_utf8_validate (text, (gssize) len, NULL))
+    return FALSE;
+  if (len >= 3 && memcmp (text, "\xef\xbb\xbf", 3) == 0)
+    p += 3;
+
+  while (p < end)
+    {
+      const char *eol = memchr (p, '\n', (gsize) (end - p));
+      const char *stop = eol != NULL ? eol : end;
+
+      while (p < stop && g_ascii_isspace (*p))
+        p++;
+      if ((gsize) (stop - p) >= SR_QR_PREFIX_LEN &&
+          memcmp (p, SR_QR_PREFIX, SR_QR_PREFIX_LEN) == 0)
+        return TRUE;
+      p = eol != NULL ? eol + 1 : end;
+    }
+  return FALSE;
+}
+
+static gboolean
+import_qr_file (ImportJob       *job,
+                const char      *path,
+                gboolean         image,
+                SrProgressFunc   progress,
+                gpointer         progress_data,
+                GError         **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(GPtrArray) texts = NULL;
+  const guint8 *data;
+  gint64 waiting = 0;
+  gsize len;
+
+  bytes = sr_read_file (path, IMPORT_MAX_QR_FILE, &local_error);
+  if (bytes == NULL)
+    {
+      /* No text file of scanned codes is that large: it is something
+       * else, which says more than its size would. */
+      if (!image && g_error_matches (local_error, SR_ERROR, SR_ERROR_FORMAT))
+        reject (job, "This is not a SafeReport file.");
+      else
+        reject (job, "%s", local_error->message);
+      return TRUE;
+    }
+  data = g_bytes_get_data (bytes, &len);
+
+  if (!image && !text_has_part_line (data, len))
+    {
+      reject (job, "This is not a SafeReport file.");
+      return TRUE;
+    }
+
+  if (progress != NULL)
+    progress (0, 1, progress_data);
+
+  job->result->qr_files++;
+  texts = sr_qr_read_data (data, len, &local_error);
+  if (texts == NULL)
     reject (job, "%s", local_error->message);
-  else if (!store_envelope (job, id, data, len, error) ||
-           !job_commit (job, error))
+  else if (!import_qr_texts (job, texts, error))
     return FALSE;
+
+  /* What the inbox holds after this file, from this import or earlier
+   * ones: the figure after the last file is the one a person sees. */
+  if (!query_int (job->self, "SELECT count(*) FROM qr_parts", &waiting, error))
+    return FALSE;
+  job->result->qr_parts_waiting = (guint) waiting;
 
   if (progress != NULL)
     progress (1, 1, progress_data);
@@ -766,11 +1176,9 @@ sr_inbox_import_file (SrInbox            *self,
   job.display = display;
   job.today = sr_report_today ();
 
-  if (is_qr_file (path))
-    return import_qr_file (&job, path, error);
-
-  /* Bundles and envelopes are told apart by their first bytes, never by
-   * the file name: the keeper may have named the file anything. */
+  /* Files are told apart by their first bytes, never by the file name:
+   * the keeper may have named the file anything, and a phone names its
+   * photos as it likes. */
   fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
   if (fd < 0)
     {
@@ -794,6 +1202,11 @@ sr_inbox_import_file (SrInbox            *self,
     ok = import_bundle (&job, path, progress, progress_data, error);
   else if (n >= 3 && memcmp (magic, "SRE", 3) == 0)
     ok = import_lone_envelope (&job, path, progress, progress_data, error);
+  else if ((n >= 4 && memcmp (magic, "\x89PNG", 4) == 0) ||
+           (n >= 3 && memcmp (magic, "\xff\xd8\xff", 3) == 0))
+    ok = import_qr_file (&job, path, TRUE, progress, progress_data, error);
+  else if (n > 0)
+    ok = import_qr_file (&job, path, FALSE, progress, progress_data, error);
   else
     {
       reject (&job, "This is not a SafeReport file.");
@@ -804,6 +1217,84 @@ sr_inbox_import_file (SrInbox            *self,
     job_abort (&job);
 
   return ok;
+}
+
+GPtrArray *
+sr_inbox_list_incomplete (SrInbox  *self,
+                          GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  SrInboxIncomplete *current = NULL;
+  guint8 current_id[SR_QR_MESSAGE_ID_BYTES] = { 0 };
+  gboolean *present = NULL;
+  int rc;
+
+  g_return_val_if_fail (SR_IS_INBOX (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!prepare (self, "SELECT message_id, idx, count FROM qr_parts ORDER BY message_id, idx",
+                &stmt, error))
+    return NULL;
+
+  found = g_ptr_array_new_with_free_func (sr_inbox_incomplete_free);
+  for (;;)
+    {
+      const guint8 *id = NULL;
+      gint64 idx = 0;
+
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          if (sqlite3_column_bytes (stmt, 0) != SR_QR_MESSAGE_ID_BYTES)
+            continue;
+          id = sqlite3_column_blob (stmt, 0);
+          idx = sqlite3_column_int64 (stmt, 1);
+        }
+
+      /* A new message, or the end: settle the one before. */
+      if (current != NULL && (id == NULL || memcmp (id, current_id, sizeof current_id) != 0))
+        {
+          current->missing = g_array_new (FALSE, FALSE, sizeof (guint));
+          for (guint i = 0; i < current->count; i++)
+            if (!present[i])
+              g_array_append_val (current->missing, i);
+          current->received = current->count - current->missing->len;
+          g_ptr_array_add (found, current);
+          current = NULL;
+          g_clear_pointer (&present, g_free);
+        }
+      if (id == NULL)
+        break;
+
+      if (current == NULL)
+        {
+          gint64 count = sqlite3_column_int64 (stmt, 2);
+          guint8 envelope_id[SR_ENVELOPE_ID_BYTES] = { 0 };
+
+          current = g_new0 (SrInboxIncomplete, 1);
+          memcpy (current_id, id, sizeof current_id);
+          current->message_id = sr_qr_message_id_to_hex (current_id);
+          /* The receipt is the first 50 bits of the envelope id (FORMAT.md),
+           * all within the message id: a person can match an incomplete
+           * report with the receipt a survivor was given. */
+          memcpy (envelope_id, id, SR_QR_MESSAGE_ID_BYTES);
+          current->receipt = sr_receipt_from_id (envelope_id);
+          current->count = (guint) CLAMP (count, 1, SR_QR_MAX_PARTS);
+          present = g_new0 (gboolean, current->count);
+        }
+      if (idx >= 0 && idx < current->count)
+        present[idx] = TRUE;
+    }
+  g_free (present);
+  if (rc != SQLITE_DONE)
+    {
+      g_clear_pointer (&current, sr_inbox_incomplete_free);
+      set_db_error (self, rc, "read", error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&found);
 }
 
 /* ------------------------------------------------------------------------

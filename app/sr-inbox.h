@@ -6,6 +6,7 @@
 #include "sr-answers.h"
 #include "sr-error.h"
 #include "sr-keys.h"
+#include "sr-qr.h"
 
 G_BEGIN_DECLS
 
@@ -14,13 +15,30 @@ G_BEGIN_DECLS
 #define SR_TYPE_INBOX (sr_inbox_get_type ())
 G_DECLARE_FINAL_TYPE (SrInbox, sr_inbox, SR, INBOX, GObject)
 
+typedef struct _SrImportQr SrImportQr;
+
+/* What one import did, summed over the files given to it: a caller inits
+ * one result, imports every file of the call into it, then clears it.
+ * Reports (records) are counted in imported, duplicates and rejected;
+ * so is every QR code that is rejected (docs/format-inbox.md). */
 typedef struct
 {
-  guint      imported;
-  guint      duplicates;
-  guint      rejected;
+  guint       imported;
+  guint       duplicates;
+  guint       rejected;
   /* One line per rejection, naming the file and the reason. */
-  GPtrArray *problems;
+  GPtrArray  *problems;
+
+  /* QR codes (photos, text files of scanned codes). The parts of a report
+   * are gathered across every file of one import, and across imports: the
+   * inbox keeps the parts of a report still incomplete until the rest
+   * arrive. */
+  guint       qr_files;          /* files that were read as QR codes */
+  guint       qr_parts_read;     /* valid parts read, repeats included */
+  guint       qr_parts_waiting;  /* parts held after the import, for reports still incomplete */
+
+  /*< private >*/
+  SrImportQr *qr;
 } SrImportResult;
 
 void        sr_import_result_init    (SrImportResult *result);
@@ -39,10 +57,14 @@ const char *sr_inbox_get_db_path     (SrInbox        *self);
 guint       sr_inbox_get_n_reports   (SrInbox        *self,
                                       GError        **error);
 
-/* Imports one file (.srb bundle or .sre envelope, told apart by content).
- * Every envelope is opened to prove it is authentic before it is stored;
- * what fails is counted as rejected and the rest go on. FALSE only when
- * the inbox itself fails (database, disk). */
+/* Imports one file: a .srb bundle, a .sre envelope, a PNG or JPEG photo
+ * of QR codes, or a text file of scanned QR code texts, one a line (told
+ * apart by content, never by name). Every envelope is opened to prove it
+ * is authentic before it is stored; what fails is counted as rejected and
+ * the rest go on. QR parts join those of earlier files imported into the
+ * same result, and those the inbox kept from earlier imports; a report is
+ * imported once all its parts are in. FALSE only when the inbox itself
+ * fails (database, disk). */
 gboolean    sr_inbox_import_file     (SrInbox        *self,
                                       const char     *path,
                                       const SrOrgSecret *secret,
@@ -60,6 +82,22 @@ typedef struct
 
 /* Receipts in import order. Free with g_ptr_array_unref. */
 GPtrArray  *sr_inbox_list            (SrInbox        *self,
+                                      GError        **error);
+
+/* A report of which only some QR codes have been imported. */
+typedef struct
+{
+  char   *message_id;  /* 16 hex digits: the start of the envelope id */
+  char   *receipt;     /* the receipt code it will have, from the same bits; the
+                        * parts are not authenticated before the envelope is whole */
+  guint   count;       /* parts the report has */
+  guint   received;    /* parts the inbox holds, < count */
+  GArray *missing;     /* guint, the 0-based indices still missing, ascending */
+} SrInboxIncomplete;
+
+/* Reports still missing QR codes, by message id. Free with
+ * g_ptr_array_unref. */
+GPtrArray  *sr_inbox_list_incomplete (SrInbox        *self,
                                       GError        **error);
 
 /* Opens the report behind a receipt. day gets the day it was filed. */

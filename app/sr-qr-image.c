@@ -415,7 +415,9 @@ sr_qr_write_pdf (GBytes      *envelope,
   for (i = 0; i < n; i++)
     {
       g_autoptr(SrQrSymbol) symbol = NULL;
-      g_autofree char *label = g_strdup_printf ("%u of %u", i + 1, n);
+      /* Digits and a slash read the same in every script, where "of" would
+       * need a language. */
+      g_autofree char *label = g_strdup_printf ("%u / %u", i + 1, n);
       double label_size = 48.0;
       double receipt_size = 34.0;
       double top = PAGE_MARGIN + label_size + 24.0;

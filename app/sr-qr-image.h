@@ -11,7 +11,7 @@ G_BEGIN_DECLS
 /* QR transport, image level: part texts (sr-qr.h) as QR symbols, PNG
  * files, pixel buffers and a printable PDF sheet; and back, from photos
  * and text files to part texts. Symbols are EC level M, alphanumeric mode,
- * with a quiet zone of 4 modules (docs/format-qr.md). */
+ * with a quiet zone of 4 modules (docs/FORMAT.md ("QR transport")). */
 
 #define SR_QR_QUIET_ZONE         4    /* modules of white around a symbol */
 #define SR_QR_MODULE_PX_DEFAULT  8    /* pixels per module in PNG files */

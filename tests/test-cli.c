@@ -870,11 +870,14 @@ test_bad_inbox (void)
     assert_one_line_error (&result, "safereport-cli");
   }
   {
+    g_autofree char *part = path_in (dir, "part-01.png");
     g_auto(Result) result = run (org.cli, "--data-dir", dir, "qr", "ABCDE-FGHJK",
                                  "--out-dir", dir, NULL);
 
+    /* No such report: said before anything is written. */
     assert_one_line_error (&result, "safereport-cli");
-    g_assert_nonnull (strstr (result.err, "QR output is not available yet"));
+    g_assert_nonnull (strstr (result.err, "ABCDE-FGHJK"));
+    g_assert_false (g_file_test (part, G_FILE_TEST_EXISTS));
   }
 
   sr_test_rmdir (dir);

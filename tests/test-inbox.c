@@ -5,18 +5,27 @@
 
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <png.h>
+#include <qrencode.h>
+#include <sodium.h>
+#include <sqlite3.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "sr-ack.h"
 #include "sr-answers.h"
+#include "sr-base45.h"
 #include "sr-envelope.h"
 #include "sr-form.h"
 #include "sr-inbox.h"
 #include "sr-outbox.h"
 #include "sr-profile.h"
+#include "sr-qr-image.h"
+#include "sr-qr.h"
 #include "sr-report.h"
 #include "sr-test-util.h"
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (QRcode, QRcode_free)
 
 /* A kiosk (SrOutbox) provisioned for an in-memory organisation key, with a
  * few reports in it: everything the inbox needs to be fed. */
@@ -547,10 +556,12 @@ test_not_safereport (Fixture       *fixture,
   problem = import_rejected (inbox, junk, fixture->secret, 0);
   g_assert_cmpstr (problem + strlen (junk), ==, ": This is not a SafeReport file.");
 
+  /* A broken image: what it is, is told by its content, not its name. */
   write_file (photo, "\x89PNG\r\n", 6);
   g_clear_pointer (&problem, g_free);
   problem = import_rejected (inbox, photo, fixture->secret, 0);
-  g_assert_nonnull (strstr (problem, "QR import is not available yet"));
+  g_assert_true (g_str_has_prefix (problem, photo));
+  g_assert_null (strstr (problem, "not a SafeReport file"));
 
   g_clear_pointer (&problem, g_free);
   problem = import_rejected (inbox, missing, fixture->secret, 0);
@@ -1148,6 +1159,623 @@ test_reopen (Fixture       *fixture,
   import (inbox, bundle, fixture->secret, 0, 2, 0);
 }
 
+/* ------------------------------------------------------------------------
+ * QR codes
+ * --------------------------------------------------------------------- */
+
+/* The envelope behind a receipt still in the fixture's kiosk. */
+static GBytes *
+lookup_envelope (Fixture *fixture,
+                 guint    n)
+{
+  g_autoptr(GError) error = NULL;
+  GBytes *envelope = sr_outbox_lookup (fixture->outbox, fixture->receipts->pdata[n], &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (envelope);
+  return envelope;
+}
+
+/* The parts of a report under the smallest cap, so that even a short
+ * report makes several. */
+static GStrv
+split_report (Fixture *fixture,
+              guint    n)
+{
+  g_autoptr(GBytes) envelope = lookup_envelope (fixture, n);
+  g_autoptr(GError) error = NULL;
+  GStrv parts = sr_qr_split (envelope, SR_QR_VERSION_CAP_MIN, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (parts), >=, 4);
+  return parts;
+}
+
+static char *
+message_hex (Fixture *fixture,
+             guint    n)
+{
+  g_autoptr(GBytes) envelope = lookup_envelope (fixture, n);
+  guint8 id[SR_ENVELOPE_ID_BYTES];
+
+  sr_envelope_id (g_bytes_get_data (envelope, NULL), g_bytes_get_size (envelope), id);
+  return sr_qr_message_id_to_hex (id);
+}
+
+/* Writes lines as a scanner app's export would be, joined by eol. */
+static char *
+write_lines (Fixture           *fixture,
+             const char        *name,
+             const char *const *lines,
+             const char        *eol)
+{
+  char *path = g_build_filename (fixture->dir, name, NULL);
+  g_autofree char *joined = g_strjoinv (eol, (char **) lines);
+  g_autofree char *text = g_strconcat (joined, eol, NULL);
+
+  write_file (path, text, strlen (text));
+  return path;
+}
+
+/* Imports one more file into a result that spans several. */
+static void
+import_into (SrInbox           *inbox,
+             const char        *path,
+             const SrOrgSecret *secret,
+             SrImportResult    *result)
+{
+  g_autoptr(GError) error = NULL;
+  guint before = result->problems->len;
+
+  g_assert_true (sr_inbox_import_file (inbox, path, secret, result, NULL, NULL, &error));
+  g_assert_no_error (error);
+  for (guint i = before; i < result->problems->len; i++)
+    g_test_message ("problem: %s", (const char *) result->problems->pdata[i]);
+}
+
+static GPtrArray *
+list_incomplete (SrInbox *inbox)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *incomplete = sr_inbox_list_incomplete (inbox, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (incomplete);
+  return incomplete;
+}
+
+static void
+assert_stored_answers (Fixture *fixture,
+                       SrInbox *inbox,
+                       guint    n)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrAnswers) opened = NULL;
+  guint32 day = 0;
+
+  opened = sr_inbox_open_report (inbox, fixture->receipts->pdata[n], fixture->secret, &day, &error);
+  g_assert_no_error (error);
+  g_assert_true (sr_answers_equal (opened, fixture->answers->pdata[n]));
+}
+
+/* Some parts in one import, the rest in the next: in between, the inbox
+ * (closed and opened again) knows which are missing. */
+static void
+test_qr_across_imports (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_auto(GStrv) parts = split_report (fixture, 0);
+  g_autofree char *hex = message_hex (fixture, 0);
+  guint n = g_strv_length (parts);
+  g_autoptr(GPtrArray) first = g_ptr_array_new ();
+  g_autoptr(GPtrArray) rest = g_ptr_array_new ();
+  g_autofree char *first_path = NULL;
+  g_autofree char *rest_path = NULL;
+  g_autofree char *all_path = NULL;
+  g_autofree char *one_path = NULL;
+  g_autoptr(SrInbox) inbox = new_inbox (fixture, "inbox.db");
+  g_autoptr(GPtrArray) incomplete = NULL;
+  SrInboxIncomplete *entry;
+  SrImportResult result;
+
+  /* The even parts first; the odd ones, shuffled, with part 1 twice and
+   * part 0 again, later. */
+  for (guint i = 0; i < n; i += 2)
+    g_ptr_array_add (first, parts[i]);
+  g_ptr_array_add (first, NULL);
+  for (guint i = n; i-- > 0;)
+    if (i % 2 == 1)
+      g_ptr_array_add (rest, parts[i]);
+  g_ptr_array_add (rest, parts[1]);
+  g_ptr_array_add (rest, parts[0]);
+  g_ptr_array_add (rest, NULL);
+  first_path = write_lines (fixture, "first.txt", (const char *const *) first->pdata, "\n");
+  rest_path = write_lines (fixture, "rest.txt", (const char *const *) rest->pdata, "\r\n");
+  all_path = write_lines (fixture, "all.txt", (const char *const *) parts, "\n");
+
+  sr_import_result_init (&result);
+  import_into (inbox, first_path, fixture->secret, &result);
+  g_assert_cmpuint (result.imported, ==, 0);
+  g_assert_cmpuint (result.duplicates, ==, 0);
+  g_assert_cmpuint (result.rejected, ==, 0);
+  g_assert_cmpuint (result.qr_files, ==, 1);
+  g_assert_cmpuint (result.qr_parts_read, ==, first->len - 1);
+  g_assert_cmpuint (result.qr_parts_waiting, ==, first->len - 1);
+  sr_import_result_clear (&result);
+
+  /* Kept in the database, not in the object. */
+  g_clear_object (&inbox);
+  inbox = new_inbox (fixture, "inbox.db");
+  g_assert_cmpuint (sr_inbox_get_n_reports (inbox, NULL), ==, 0);
+  incomplete = list_incomplete (inbox);
+  g_assert_cmpuint (incomplete->len, ==, 1);
+  entry = incomplete->pdata[0];
+  g_assert_cmpstr (entry->message_id, ==, hex);
+  g_assert_cmpstr (entry->receipt, ==, fixture->receipts->pdata[0]);
+  g_assert_cmpuint (entry->count, ==, n);
+  g_assert_cmpuint (entry->received, ==, first->len - 1);
+  g_assert_cmpuint (entry->missing->len, ==, n / 2);
+  for (guint i = 0; i < entry->missing->len; i++)
+    g_assert_cmpuint (g_array_index (entry->missing, guint, i), ==, 2 * i + 1);
+  g_clear_pointer (&incomplete, g_ptr_array_unref);
+
+  sr_import_result_init (&result);
+  import_into (inbox, rest_path, fixture->secret, &result);
+  g_assert_cmpuint (result.imported, ==, 1);
+  g_assert_cmpuint (result.duplicates, ==, 0);
+  g_assert_cmpuint (result.rejected, ==, 0);
+  g_assert_cmpuint (result.qr_parts_read, ==, rest->len - 1);
+  g_assert_cmpuint (result.qr_parts_waiting, ==, 0);
+  sr_import_result_clear (&result);
+
+  incomplete = list_incomplete (inbox);
+  g_assert_cmpuint (incomplete->len, ==, 0);
+  g_clear_pointer (&incomplete, g_ptr_array_unref);
+  g_assert_cmpuint (sr_inbox_get_n_reports (inbox, NULL), ==, 1);
+  assert_stored_answers (fixture, inbox, 0);
+
+  /* All the codes again: one duplicate report, nothing kept. */
+  sr_import_result_init (&result);
+  import_into (inbox, all_path, fixture->secret, &result);
+  g_assert_cmpuint (result.imported, ==, 0);
+  g_assert_cmpuint (result.duplicates, ==, 1);
+  g_assert_cmpuint (result.rejected, ==, 0);
+  g_assert_cmpuint (result.qr_parts_read, ==, n);
+  g_assert_cmpuint (result.qr_parts_waiting, ==, 0);
+  sr_import_result_clear (&result);
+
+  /* A lone code of a report already here is not kept either. */
+  {
+    const char *lone[] = { parts[n - 1], NULL };
+
+    one_path = write_lines (fixture, "one.txt", lone, "\n");
+  }
+  import (inbox, one_path, fixture->secret, 0, 1, 0);
+  incomplete = list_incomplete (inbox);
+  g_assert_cmpuint (incomplete->len, ==, 0);
+  g_assert_cmpuint (sr_inbox_get_n_reports (inbox, NULL), ==, 1);
+}
+
+/* Parts of two reports spread over three files of one import; after each
+ * file, what is incomplete is already in the database. */
+static void
+test_qr_across_files (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_auto(GStrv) a = split_report (fixture, 0);
+  g_auto(GStrv) b = split_report (fixture, 1);
+  guint na = g_strv_length (a);
+  guint nb = g_strv_length (b);
+  GPtrArray *files[3] = { NULL, NULL, NULL };
+  g_autoptr(SrInbox) inbox = new_inbox (fixture, "inbox.db");
+  g_autoptr(SrInbox) other = NULL;
+  SrImportResult result;
+
+  /* Deal the parts out like cards: every file gets some of each. */
+  for (guint f = 0; f < 3; f++)
+    files[f] = g_ptr_array_new ();
+  for (guint i = 0; i < MAX (na, nb); i++)
+    {
+      if (i < na)
+        g_ptr_array_add (files[i % 3], a[na - 1 - i]);
+      if (i < nb)
+        g_ptr_array_add (files[(i + 1) % 3], b[i]);
+    }
+
+  sr_import_result_init (&result);
+  for (guint f = 0; f < 3; f++)
+    {
+      g_autofree char *name = g_strdup_printf ("scan-%u.txt", f);
+      g_autofree char *path = NULL;
+      g_autoptr(GPtrArray) incomplete = NULL;
+
+      g_ptr_array_add (files[f], NULL);
+      path = write_lines (fixture, name, (const char *const *) files[f]->pdata, "\n");
+      import_into (inbox, path, fixture->secret, &result);
+
+      /* Another connection sees what is kept. */
+      other = new_inbox (fixture, "inbox.db");
+      incomplete = list_incomplete (other);
+      g_assert_cmpuint (incomplete->len, ==, f < 2 ? 2 : 0);
+      g_clear_object (&other);
+    }
+  for (guint f = 0; f < 3; f++)
+    g_ptr_array_unref (files[f]);
+  g_assert_cmpuint (result.imported, ==, 2);
+  g_assert_cmpuint (result.duplicates, ==, 0);
+  g_assert_cmpuint (result.rejected, ==, 0);
+  g_assert_cmpuint (result.qr_files, ==, 3);
+  g_assert_cmpuint (result.qr_parts_read, ==, na + nb);
+  g_assert_cmpuint (result.qr_parts_waiting, ==, 0);
+  sr_import_result_clear (&result);
+
+  assert_stored_answers (fixture, inbox, 0);
+  assert_stored_answers (fixture, inbox, 1);
+}
+
+/* Junk among good codes: each bad one rejected with its position and a
+ * reason, the report still imported. */
+static void
+test_qr_rejects (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_auto(GStrv) parts = split_report (fixture, 0);
+  guint n = g_strv_length (parts);
+  g_autofree char *truncated = g_strndup (parts[1], strlen (parts[1]) - 1);
+  g_autofree char *changed = g_strdup (parts[2]);
+  g_autoptr(GPtrArray) lines = g_ptr_array_new ();
+  g_autoptr(SrInbox) inbox = new_inbox (fixture, "inbox.db");
+  g_autofree char *path = NULL;
+  SrImportResult result;
+
+  /* One character changed, to another of the alphabet. */
+  changed[10] = changed[10] == 'A' ? 'B' : 'A';
+
+  g_ptr_array_add (lines, "https://example.org/job-offer");
+  g_ptr_array_add (lines, truncated);
+  g_ptr_array_add (lines, changed);
+  g_ptr_array_add (lines, "SR1 not base45 at all");
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (lines, parts[i]);
+  g_ptr_array_add (lines, NULL);
+  path = write_lines (fixture, "scans.txt", (const char *const *) lines->pdata, "\n");
+
+  sr_import_result_init (&result);
+  import_into (inbox, path, fixture->secret, &result);
+  g_assert_cmpuint (result.imported, ==, 1);
+  g_assert_cmpuint (result.duplicates, ==, 0);
+  g_assert_cmpuint (result.rejected, ==, 4);
+  g_assert_cmpuint (result.problems->len, ==, 4);
+  g_assert_cmpuint (result.qr_parts_read, ==, n);
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autofree char *prefix = g_strdup_printf ("%s: code %u: ", path, i + 1);
+      const char *problem = result.problems->pdata[i];
+
+      g_assert_true (g_str_has_prefix (problem, prefix));
+      g_assert_cmpuint (strlen (problem), >, strlen (prefix) + 10);
+    }
+  sr_import_result_clear (&result);
+  assert_stored_answers (fixture, inbox, 0);
+}
+
+/* Every change of one character of a part, and every cut: rejected, and
+ * nothing kept for later. */
+static void
+test_qr_every_char (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_auto(GStrv) parts = split_report (fixture, 0);
+  g_autoptr(SrInbox) inbox = new_inbox (fixture, "inbox.db");
+  g_autofree char *path = g_build_filename (fixture->dir, "one.txt", NULL);
+  g_autoptr(GPtrArray) incomplete = NULL;
+  const char *part = parts[0];
+  gsize len = strlen (part);
+
+  for (gsize i = 0; i < len; i++)
+    {
+      g_autofree char *changed = g_strdup (part);
+      g_autofree char *text = NULL;
+
+      /* Keep it a text whose line starts with SR1 where possible, so
+       * that it is read as a code and not as some other file. */
+      changed[i] = changed[i] == '7' ? '8' : '7';
+      text = g_strconcat (changed, "\n", NULL);
+      write_file (path, text, strlen (text));
+      import (inbox, path, fixture->secret, 0, 0, 1);
+    }
+  for (gsize cut = 0; cut < len; cut++)
+    {
+      write_file (path, part, cut);
+      import (inbox, path, fixture->secret, 0, 0, 1);
+    }
+
+  incomplete = list_incomplete (inbox);
+  g_assert_cmpuint (incomplete->len, ==, 0);
+  g_assert_cmpuint (sr_inbox_get_n_reports (inbox, NULL), ==, 0);
+}
+
+/* A part text with a valid checksum but other bytes: what an attacker who
+ * knows the format can make. */
+static char *
+forge_part (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) decoded = sr_base45_decode (text + SR_QR_PREFIX_LEN, -1, &error);
+  g_autofree guint8 *bytes = NULL;
+  g_autofree char *body = NULL;
+  crypto_generichash_state state;
+  guint8 hash[32];
+  gsize len;
+
+  g_assert_no_error (error);
+  bytes = g_memdup2 (g_bytes_get_data (decoded, &len), g_bytes_get_size (decoded));
+  g_assert_cmpuint (len, >, SR_QR_HEADER_BYTES);
+  bytes[SR_QR_HEADER_BYTES] ^= 0x01;
+
+  crypto_generichash_init (&state, NULL, 0, sizeof hash);
+  crypto_generichash_update (&state, bytes, 10);
+  crypto_generichash_update (&state, bytes + SR_QR_HEADER_BYTES, len - SR_QR_HEADER_BYTES);
+  crypto_generichash_final (&state, hash, sizeof hash);
+  memcpy (bytes + 10, hash, 4);
+
+  body = sr_base45_encode (bytes, len);
+  return g_strconcat (SR_QR_PREFIX, body, NULL);
+}
+
+/* Forged parts: one at odds with a kept copy is refused alone; one that
+ * completes a report that does not hash to its id drops every part kept,
+ * and the genuine codes, scanned again, still complete it. */
+static void
+test_qr_forged (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_auto(GStrv) parts = split_report (fixture, 0);
+  guint n = g_strv_length (parts);
+  g_autofree char *forged_first = forge_part (parts[0]);
+  g_autofree char *forged_last = forge_part (parts[n - 1]);
+  g_autoptr(SrInbox) inbox = new_inbox (fixture, "inbox.db");
+  g_autoptr(GPtrArray) incomplete = NULL;
+  g_autoptr(SrQrPart) check = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *problem = NULL;
+  char *saved;
+
+  /* The forgery passes the part's own checks. */
+  check = sr_qr_part_parse (forged_last, -1, NULL);
+  g_assert_nonnull (check);
+
+  /* All but the last, genuine. */
+  saved = parts[n - 1];
+  parts[n - 1] = NULL;
+  path = write_lines (fixture, "genuine.txt", (const char *const *) parts, "\n");
+  parts[n - 1] = saved;
+  import (inbox, path, fixture->secret, 0, 0, 0);
+  g_clear_pointer (&path, g_free);
+
+  {
+    const char *lines[] = { forged_first, NULL };
+
+    path = write_lines (fixture, "forged-first.txt", lines, "\n");
+  }
+  problem = import_rejected (inbox, path, fixture->secret, 0);
+  g_assert_nonnull (strstr (problem, "code 1: "));
+  incomplete = list_incomplete (inbox);
+  g_assert_cmpuint (incomplete->len, ==, 1);
+  g_assert_cmpuint (((SrInboxIncomplete *) incomplete->pdata[0])->received, ==, n - 1);
+  g_clear_pointer (&incomplete, g_ptr_array_unref);
+  g_clear_pointer (&path, g_free);
+  g_clear_pointer (&problem, g_free);
+
+  {
+    const char *lines[] = { forged_last, NULL };
+
+    path = write_lines (fixture, "forged-last.txt", lines, "\n");
+  }
+  problem = import_rejected (inbox, path, fixture->secret, 0);
+  g_assert_nonnull (strstr (problem, "code 1: "));
+  incomplete = list_incomplete (inbox);
+  g_assert_cmpuint (incomplete->len, ==, 0);
+  g_clear_pointer (&incomplete, g_ptr_array_unref);
+  g_clear_pointer (&path, g_free);
+  g_assert_cmpuint (sr_inbox_get_n_reports (inbox, NULL), ==, 0);
+
+  path = write_lines (fixture, "again.txt", (const char *const *) parts, "\n");
+  import (inbox, path, fixture->secret, 1, 0, 0);
+  assert_stored_answers (fixture, inbox, 0);
+}
+
+/* Codes of a report sealed to another organisation: joined, not opened,
+ * rejected once, and not kept. */
+static void
+test_qr_wrong_key (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_auto(GStrv) parts = split_report (fixture, 0);
+  g_autofree char *hex = message_hex (fixture, 0);
+  g_autoptr(SrOrgSecret) stranger = sr_org_secret_generate ();
+  g_autoptr(SrInbox) inbox = new_inbox (fixture, "inbox.db");
+  g_autoptr(GPtrArray) incomplete = NULL;
+  g_autofree char *path = write_lines (fixture, "all.txt", (const char *const *) parts, "\n");
+  g_autofree char *problem = import_rejected (inbox, path, stranger, 0);
+  g_autofree char *expected = g_strdup_printf ("%s: QR codes of report %s: ", path, hex);
+
+  g_assert_true (g_str_has_prefix (problem, expected));
+  incomplete = list_incomplete (inbox);
+  g_assert_cmpuint (incomplete->len, ==, 0);
+  g_assert_cmpuint (sr_inbox_get_n_reports (inbox, NULL), ==, 0);
+
+  import (inbox, path, fixture->secret, 1, 0, 0);
+}
+
+/* Parts kept for later are dropped when the report arrives another way. */
+static void
+test_qr_then_envelope (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_auto(GStrv) parts = split_report (fixture, 0);
+  g_autoptr(GBytes) envelope = lookup_envelope (fixture, 0);
+  g_autoptr(SrInbox) inbox = new_inbox (fixture, "inbox.db");
+  g_autoptr(GPtrArray) incomplete = NULL;
+  g_autofree char *sre = g_build_filename (fixture->dir, "one.sre", NULL);
+  g_autofree char *path = NULL;
+
+  parts[1] = (g_free (parts[1]), NULL);
+  path = write_lines (fixture, "one-part.txt", (const char *const *) parts, "\n");
+  import (inbox, path, fixture->secret, 0, 0, 0);
+  incomplete = list_incomplete (inbox);
+  g_assert_cmpuint (incomplete->len, ==, 1);
+  g_clear_pointer (&incomplete, g_ptr_array_unref);
+
+  write_file (sre, g_bytes_get_data (envelope, NULL), g_bytes_get_size (envelope));
+  import (inbox, sre, fixture->secret, 1, 0, 0);
+  incomplete = list_incomplete (inbox);
+  g_assert_cmpuint (incomplete->len, ==, 0);
+}
+
+/* Photos: the kiosk's PNGs and a JPEG of one, a foreign code, an image
+ * without a code, a broken one. */
+static void
+test_qr_photos (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GBytes) envelope = lookup_envelope (fixture, 0);
+  g_autofree char *dir = g_build_filename (fixture->dir, "codes", NULL);
+  g_autofree char *foreign = g_build_filename (fixture->dir, "foreign.png", NULL);
+  g_autofree char *blank = g_build_filename (fixture->dir, "blank.png", NULL);
+  g_autofree char *broken = g_build_filename (fixture->dir, "broken.jpg", NULL);
+  g_autoptr(SrInbox) inbox = new_inbox (fixture, "inbox.db");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(QRcode) code = NULL;
+  SrImportResult result;
+  guint n = 0;
+
+  sr_qr_write_pngs (envelope, dir, 10, &n, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, >=, 2);
+
+  /* Another app's code, as a PNG of its own. */
+  code = QRcode_encodeString ("https://example.org/", 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+  g_assert_nonnull (code);
+  {
+    guint size = (guint) code->width + 8;
+    g_autofree guint8 *pixels = g_malloc (size * size * 64);
+    guint side = size * 8;
+    png_image image;
+
+    for (guint y = 0; y < side; y++)
+      for (guint x = 0; x < side; x++)
+        {
+          int mx = (int) (x / 8) - 4;
+          int my = (int) (y / 8) - 4;
+
+          pixels[y * side + x] = (mx >= 0 && my >= 0 && mx < code->width && my < code->width &&
+                                  (code->data[my * code->width + mx] & 1)) ? 0 : 255;
+        }
+    memset (&image, 0, sizeof image);
+    image.version = PNG_IMAGE_VERSION;
+    image.width = side;
+    image.height = side;
+    image.format = PNG_FORMAT_GRAY;
+    g_assert_true (png_image_write_to_file (&image, foreign, 0, pixels, (png_int_32) side, NULL));
+
+    memset (pixels, 255, side * side);
+    memset (&image, 0, sizeof image);
+    image.version = PNG_IMAGE_VERSION;
+    image.width = side;
+    image.height = side;
+    image.format = PNG_FORMAT_GRAY;
+    g_assert_true (png_image_write_to_file (&image, blank, 0, pixels, (png_int_32) side, NULL));
+  }
+  write_file (broken, "\xff\xd8\xff\xe0 not really", 15);
+
+  sr_import_result_init (&result);
+  import_into (inbox, foreign, fixture->secret, &result);
+  import_into (inbox, blank, fixture->secret, &result);
+  import_into (inbox, broken, fixture->secret, &result);
+  for (guint i = n; i > 0; i--)
+    {
+      g_autofree char *name = g_strdup_printf ("part-%02u.png", i);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      import_into (inbox, path, fixture->secret, &result);
+    }
+  g_assert_cmpuint (result.imported, ==, 1);
+  g_assert_cmpuint (result.duplicates, ==, 0);
+  g_assert_cmpuint (result.rejected, ==, 3);
+  g_assert_cmpuint (result.qr_files, ==, 3 + n);
+  g_assert_cmpuint (result.qr_parts_read, ==, n);
+  g_assert_cmpuint (result.qr_parts_waiting, ==, 0);
+  {
+    g_autofree char *p0 = g_strconcat (foreign, ": code 1: ", NULL);
+    g_autofree char *p1 = g_strconcat (blank, ": ", NULL);
+    g_autofree char *p2 = g_strconcat (broken, ": ", NULL);
+
+    g_assert_true (g_str_has_prefix (result.problems->pdata[0], p0));
+    g_assert_true (g_str_has_prefix (result.problems->pdata[1], p1));
+    g_assert_true (g_str_has_prefix (result.problems->pdata[2], p2));
+  }
+  sr_import_result_clear (&result);
+  assert_stored_answers (fixture, inbox, 0);
+}
+
+/* An inbox of schema version 1 (before QR codes) is upgraded when opened;
+ * one of a later version is refused. */
+static void
+test_qr_upgrade (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autofree char *v1 = g_build_filename (fixture->dir, "v1.db", NULL);
+  g_autofree char *v3 = g_build_filename (fixture->dir, "v3.db", NULL);
+  g_autofree char *bundle = export_bundle (fixture, "usb.srb");
+  g_auto(GStrv) parts = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrInbox) inbox = NULL;
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_open (v1, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db,
+                                 "CREATE TABLE envelopes (id BLOB PRIMARY KEY NOT NULL,"
+                                 " receipt TEXT NOT NULL, day INTEGER NOT NULL, data BLOB NOT NULL);"
+                                 "CREATE INDEX envelopes_receipt ON envelopes (receipt);"
+                                 "PRAGMA application_id=1397901656;"
+                                 "PRAGMA user_version=1;", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  inbox = sr_inbox_new (v1, &error);
+  g_assert_no_error (error);
+  import (inbox, bundle, fixture->secret, 2, 0, 0);
+  g_clear_object (&inbox);
+
+  g_assert_cmpint (sqlite3_open (v1, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 2);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+
+  /* The QR codes of a report it already holds (from the bundle). */
+  inbox = sr_inbox_new (v1, &error);
+  g_assert_no_error (error);
+  parts = split_report (fixture, 1);
+  path = write_lines (fixture, "codes.txt", (const char *const *) parts, "\n");
+  import (inbox, path, fixture->secret, 0, 1, 0);
+  g_clear_object (&inbox);
+
+  g_assert_cmpint (sqlite3_open (v3, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db,
+                                 "CREATE TABLE envelopes (id BLOB PRIMARY KEY NOT NULL);"
+                                 "PRAGMA application_id=1397901656;"
+                                 "PRAGMA user_version=3;", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  inbox = sr_inbox_new (v3, &error);
+  g_assert_null (inbox);
+  g_assert_error (error, SR_ERROR, SR_ERROR_FORMAT);
+  g_assert_nonnull (strstr (error->message, "newer"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1172,6 +1800,15 @@ main (int    argc,
   ADD ("ack", 3, test_ack);
   ADD ("rotation", 2, test_rotation);
   ADD ("reopen", 2, test_reopen);
+  ADD ("qr/across-imports", 1, test_qr_across_imports);
+  ADD ("qr/across-files", 2, test_qr_across_files);
+  ADD ("qr/rejects", 1, test_qr_rejects);
+  ADD ("qr/every-char", 1, test_qr_every_char);
+  ADD ("qr/forged", 1, test_qr_forged);
+  ADD ("qr/wrong-key", 1, test_qr_wrong_key);
+  ADD ("qr/then-envelope", 1, test_qr_then_envelope);
+  ADD ("qr/photos", 1, test_qr_photos);
+  ADD ("qr/upgrade", 2, test_qr_upgrade);
   g_test_add_func ("/sr/inbox/export-csv-other", test_export_csv_other);
 
 #undef ADD

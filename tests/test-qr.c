@@ -498,7 +498,7 @@ test_split_errors (void)
   g_assert_cmpuint (g_strv_length (ok), ==, 255);
 }
 
-/* The vector of docs/format-qr.md, computed independently of this code. */
+/* The vector of docs/FORMAT.md ("QR transport"), computed independently of this code. */
 static void
 test_split_vector (void)
 {
@@ -1711,9 +1711,10 @@ test_pdf_sheet (void)
     g_auto(GStrv) words = NULL;
     guint i;
 
-    g_assert_nonnull (strstr (text, "1 of 3"));
-    g_assert_nonnull (strstr (text, "2 of 3"));
-    g_assert_nonnull (strstr (text, "3 of 3"));
+    g_assert_nonnull (strstr (text, "1 / 3"));
+    g_assert_nonnull (strstr (text, "2 / 3"));
+    g_assert_nonnull (strstr (text, "3 / 3"));
+    g_assert_null (strstr (text, "of"));
     g_assert_nonnull (strstr (text, receipt));
 
     words = g_strsplit_set (g_strstrip (text), " \t\r\n\f", -1);
@@ -1721,7 +1722,7 @@ test_pdf_sheet (void)
       {
         const char *w = words[i];
 
-        if (*w == '\0' || g_str_equal (w, "of") || g_str_equal (w, receipt) ||
+        if (*w == '\0' || g_str_equal (w, "/") || g_str_equal (w, receipt) ||
             strspn (w, "0123456789") == strlen (w))
           continue;
         g_error ("unexpected word on the sheet: \"%s\"", w);

@@ -7,13 +7,18 @@
 
 #include "sr-config.h"
 
+#include <errno.h>
+#include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sr-answers.h"
 #include "sr-cli-common.h"
 #include "sr-fsutil.h"
 #include "sr-outbox.h"
 #include "sr-profile.h"
+#include "sr-qr-image.h"
+#include "sr-qr.h"
 
 #define PROFILE_MAX  (2 * 1024 * 1024)
 #define ANSWERS_MAX  (16 * 1024 * 1024)
@@ -261,26 +266,153 @@ cmd_export (int    argc,
  * qr
  * --------------------------------------------------------------------- */
 
+/* Refuses a folder that holds QR codes of an earlier run: part-01.png and
+ * so on. Writing over them could leave part-03.png of one report next to
+ * part-01.png of another, and deleting them could destroy the only copy of
+ * a report already acknowledged; so the person chooses. Other files do not
+ * matter. A folder that does not exist yet is fine (it is made). */
+static gboolean
+check_out_dir (const char  *dir,
+               GError     **error)
+{
+  g_autofree char *display = g_filename_display_name (dir);
+  g_autoptr(GDir) listing = NULL;
+  g_autoptr(GError) local_error = NULL;
+  const char *name;
+
+  if (!g_file_test (dir, G_FILE_TEST_EXISTS))
+    return TRUE;
+  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, SR_ERROR, SR_ERROR_IO, "%s is not a folder.", display);
+      return FALSE;
+    }
+
+  listing = g_dir_open (dir, 0, &local_error);
+  if (listing == NULL)
+    {
+      g_set_error (error, SR_ERROR, SR_ERROR_IO, "Could not read the folder %s: %s.",
+                   display, local_error->message);
+      return FALSE;
+    }
+  while ((name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *lower = g_ascii_strdown (name, -1);
+
+      if (g_str_has_prefix (lower, "part-") && g_str_has_suffix (lower, ".png"))
+        {
+          g_set_error (error, SR_ERROR, SR_ERROR_INVALID,
+                       "%s already holds QR codes (%s and perhaps more); give an empty "
+                       "folder, or move them away first.", display, name);
+          return FALSE;
+        }
+    }
+
+  /* Said now, in words, rather than as the failure of a temporary file
+   * halfway through the parts. */
+  if (g_access (dir, W_OK | X_OK) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, SR_ERROR, SR_ERROR_IO, "Cannot write into the folder %s: %s.",
+                   display, g_strerror (saved));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 static int
 cmd_qr (int    argc,
         char **argv)
 {
   g_autofree char *out_dir = NULL;
+  g_autofree char *pdf = NULL;
+  gint max_version = SR_QR_VERSION_CAP_DEFAULT;
   const GOptionEntry entries[] = {
     DATA_DIR_ENTRY,
     { "out-dir", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir,
-      "Write part-01.png, part-02.png, … into DIR", "DIR" },
+      "Write part-01.png, part-02.png, … into DIR (made if missing; must not hold parts "
+      "of an earlier run)", "DIR" },
+    { "pdf", 'P', 0, G_OPTION_ARG_FILENAME, &pdf,
+      "Also write a printable A4 sheet, one code a page, to FILE (must not exist)", "FILE" },
+    { "max-version", 'm', 0, G_OPTION_ARG_INT, &max_version,
+      "The largest QR code version to use, 5 to 40 (default 25): lower makes smaller "
+      "codes, and more of them", "N" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrOutbox) outbox = NULL;
+  g_autoptr(GBytes) envelope = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+  guint n_parts = 0;
 
   context = sr_cli_context_new ("qr", "RECEIPT",
-                                "Writes one sealed report as QR codes to photograph or print.",
-                                entries);
+                                "Writes one sealed report, still in the outbox, as QR codes to "
+                                "photograph or print: PNG files into a folder, and optionally a "
+                                "printable PDF sheet. The codes carry the sealed report only; "
+                                "give them all to the organisation, in any order. Prints the "
+                                "files written, one a line.", entries);
   if (!sr_cli_parse (context, &argc, &argv))
     return 1;
+  if (argc != 2)
+    return sr_cli_failf (argc < 2 ? "Give the receipt code of the report." :
+                                    "Give only one receipt code.");
+  if (out_dir == NULL && pdf == NULL)
+    return sr_cli_failf ("--out-dir is required (or --pdf, or both).");
+  if (max_version < SR_QR_VERSION_CAP_MIN || max_version > SR_QR_VERSION_CAP_MAX)
+    return sr_cli_failf ("--max-version must be between %d and %d.",
+                         SR_QR_VERSION_CAP_MIN, SR_QR_VERSION_CAP_MAX);
 
-  return sr_cli_failf ("QR output is not available yet.");
+  outbox = open_outbox (FALSE, &error);
+  if (outbox == NULL)
+    return sr_cli_fail (error);
+  envelope = sr_outbox_lookup (outbox, argv[1], &error);
+  if (envelope == NULL)
+    return sr_cli_fail (error);
+
+  /* Everything that can be refused is checked before anything is
+   * written. */
+  if (sr_qr_count_parts (g_bytes_get_size (envelope), (guint) max_version) == 0)
+    return sr_cli_failf ("This report is too large for QR codes at version %d; try a higher "
+                         "--max-version, or export it to a USB stick.", max_version);
+  if (out_dir != NULL && !check_out_dir (out_dir, &error))
+    return sr_cli_fail (error);
+  if (pdf != NULL && g_file_test (pdf, G_FILE_TEST_EXISTS))
+    {
+      g_autofree char *display = g_filename_display_name (pdf);
+
+      return sr_cli_failf ("%s already exists; give a new file name.", display);
+    }
+
+  if (out_dir != NULL)
+    {
+      int digits;
+
+      if (!sr_qr_write_pngs (envelope, out_dir, (guint) max_version, &n_parts, &error))
+        return sr_cli_fail (error);
+      digits = n_parts >= 100 ? 3 : 2;
+      for (guint i = 0; i < n_parts; i++)
+        {
+          g_autofree char *name = g_strdup_printf ("part-%0*u.png", digits, i + 1);
+          g_autofree char *path = g_build_filename (out_dir, name, NULL);
+          g_autofree char *display = g_filename_display_name (path);
+
+          g_string_append_printf (out, "%s\n", display);
+        }
+    }
+  if (pdf != NULL)
+    {
+      g_autofree char *display = g_filename_display_name (pdf);
+
+      if (!sr_qr_write_pdf (envelope, pdf, (guint) max_version, &n_parts, &error))
+        return sr_cli_fail (error);
+      g_string_append_printf (out, "%s\n", display);
+    }
+
+  sr_cli_print_raw (out->str, out->len);
+  return 0;
 }
 
 /* ------------------------------------------------------------------------

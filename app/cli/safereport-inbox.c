@@ -489,9 +489,21 @@ cmd_import (int    argc,
   int status;
 
   context = sr_cli_context_new ("import", "FILE…",
-                                "Imports bundles (.srb) and envelopes (.sre). Each report is "
-                                "opened to prove it is authentic, then stored sealed; one "
-                                "already there counts as a duplicate.", entries);
+                                "Imports bundles (.srb), envelopes (.sre), photos of QR codes "
+                                "(PNG, JPEG) and text files of scanned QR codes (one a line), "
+                                "told apart by content. Each report is opened to prove it is "
+                                "authentic, then stored sealed; one already there counts as a "
+                                "duplicate.\n\n"
+                                "The QR codes of one report may come in any order, in any "
+                                "files, over several imports: the inbox keeps those of a "
+                                "report still incomplete (see list) until the rest arrive.\n\n"
+                                "Prints “imported N, duplicates N, rejected N”, counting "
+                                "reports; a QR code that cannot be used (from another app, "
+                                "damaged, altered) counts as rejected too. When QR codes were "
+                                "given, a second line “qr parts: N read, N waiting for more” "
+                                "counts the codes read and those the inbox holds for reports "
+                                "still incomplete. Each problem is a line on stderr; the exit "
+                                "status is 1 when anything was rejected.", entries);
   if (!sr_cli_parse (context, &argc, &argv))
     return 1;
   if (!sr_cli_require (db, "--db", &error))
@@ -523,6 +535,9 @@ cmd_import (int    argc,
 
   sr_cli_print ("imported %u, duplicates %u, rejected %u\n",
                 result.imported, result.duplicates, result.rejected);
+  if (result.qr_files > 0)
+    sr_cli_print ("qr parts: %u read, %u waiting for more\n",
+                  result.qr_parts_read, result.qr_parts_waiting);
   for (guint i = 0; i < result.problems->len; i++)
     sr_cli_warn (result.problems->pdata[i]);
 
@@ -548,11 +563,16 @@ cmd_list (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(SrInbox) inbox = NULL;
   g_autoptr(GPtrArray) entries_found = NULL;
+  g_autoptr(GPtrArray) incomplete = NULL;
   g_autoptr(GString) out = g_string_new (NULL);
 
   context = sr_cli_context_new ("list", NULL,
                                 "Lists the reports in the inbox, one a line: receipt, day "
-                                "imported, size in bytes. No key is needed.", entries);
+                                "imported, size in bytes. Then the reports of which only some "
+                                "QR codes were imported, one a line: “incomplete ID parts "
+                                "2/3 missing 3 receipt ABCDE-FGHJK”, the parts numbered from "
+                                "1 as on the codes. "
+                                "No key is needed.", entries);
   if (!sr_cli_parse (context, &argc, &argv))
     return 1;
   if (argc > 1)
@@ -564,6 +584,9 @@ cmd_list (int    argc,
   entries_found = sr_inbox_list (inbox, &error);
   if (entries_found == NULL)
     return sr_cli_fail (error);
+  incomplete = sr_inbox_list_incomplete (inbox, &error);
+  if (incomplete == NULL)
+    return sr_cli_fail (error);
 
   for (guint i = 0; i < entries_found->len; i++)
     {
@@ -571,6 +594,17 @@ cmd_list (int    argc,
       g_autofree char *day = sr_report_day_to_string (entry->day);
 
       g_string_append_printf (out, "%s\t%s\t%" G_GSIZE_FORMAT "\n", entry->receipt, day, entry->size);
+    }
+  for (guint i = 0; i < incomplete->len; i++)
+    {
+      SrInboxIncomplete *message = incomplete->pdata[i];
+
+      g_string_append_printf (out, "incomplete %s parts %u/%u missing ",
+                              message->message_id, message->received, message->count);
+      for (guint j = 0; j < message->missing->len; j++)
+        g_string_append_printf (out, j == 0 ? "%u" : ",%u",
+                                g_array_index (message->missing, guint, j) + 1);
+      g_string_append_printf (out, " receipt %s\n", message->receipt);
     }
   sr_cli_print_raw (out->str, out->len);
   return 0;
@@ -878,7 +912,7 @@ static const SrCliCommand commands[] = {
   { "keygen",  "Make the organisation's keys (org.key, org.pub)", cmd_keygen },
   { "rotate",  "Add a new box key; old ones stay to open old reports", cmd_rotate },
   { "profile", "Sign a profile (.srp) for kiosks", cmd_profile },
-  { "import",  "Import bundles (.srb) and envelopes (.sre)", cmd_import },
+  { "import",  "Import bundles, envelopes and QR codes (photos, text)", cmd_import },
   { "list",    "List the reports in the inbox", cmd_list },
   { "show",    "Open and print one report", cmd_show },
   { "export",  "Write every report to a CSV or JSON file", cmd_export },

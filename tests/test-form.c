@@ -554,11 +554,50 @@ test_truncated (void)
     }
 }
 
+/* The default form speaks every language SafeReport targets: each label
+ * and option is there, and the ones every person meets are translated, not
+ * copies of the English. */
+static void
+test_default_languages (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrForm) form = sr_form_load_default (&error);
+  const char *const *all = sr_languages_all ();
+  const char *const always_seen[] = { "intro", "role", "narrative", "consent", NULL };
+
+  g_assert_no_error (error);
+  for (guint l = 0; all[l] != NULL; l++)
+    {
+      g_assert_true (sr_form_has_language (form, all[l]));
+      for (guint i = 0; i < sr_form_get_n_questions (form); i++)
+        {
+          SrQuestion *question = sr_form_get_question (form, i);
+          const char *label = sr_question_get_label (question, all[l]);
+
+          g_assert_nonnull (label);
+          g_assert_cmpuint (strlen (label), >, 0);
+          for (guint o = 0; o < sr_question_get_n_options (question); o++)
+            g_assert_cmpuint (strlen (sr_question_get_option_label (question, o, all[l])), >, 0);
+        }
+      if (g_str_equal (all[l], "en"))
+        continue;
+      for (guint k = 0; always_seen[k] != NULL; k++)
+        {
+          SrQuestion *question = sr_form_lookup (form, always_seen[k]);
+
+          g_assert_nonnull (question);
+          g_assert_cmpstr (sr_question_get_label (question, all[l]), !=,
+                           sr_question_get_label (question, "en"));
+        }
+    }
+}
+
 int
 main (int argc, char **argv)
 {
   sr_test_init (&argc, &argv);
 
+  g_test_add_func ("/sr/form/default-languages", test_default_languages);
   g_test_add_func ("/sr/form/languages", test_languages);
   g_test_add_func ("/sr/form/good", test_good);
   g_test_add_func ("/sr/form/show-if", test_show_if);

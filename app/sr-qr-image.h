@@ -71,7 +71,7 @@ gboolean    sr_qr_write_pngs     (GBytes           *envelope,
                                   GError          **error);
 
 /* Writes a printable PDF (A4, created 0600): one page per part, the code
- * large, labelled "1 of 3" and so on, and the receipt code at the foot of
+ * large, labelled "1 / 3" and so on, and the receipt code at the foot of
  * each page. Nothing else is written on it, and the PDF's metadata name
  * neither SafeReport nor the organisation, so a sheet found on someone
  * does not say what it is. */

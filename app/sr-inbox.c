@@ -626,21 +626,121 @@ verify_worker (gpointer data)
   return NULL;
 }
 
-static void
-verify_batch (VerifyBatch *batch)
+/* A batch of records in flight: read from the bundle, verified on every
+ * core, then stored. */
+typedef struct
 {
-  GThread *threads[VERIFY_MAX_THREADS] = { NULL };
+  VerifyBatch  verify;
+  GBytes      *records[VERIFY_BATCH];
+  GError      *errors[VERIFY_BATCH];
+  guint        indices[VERIFY_BATCH];
+  GThread     *threads[VERIFY_MAX_THREADS];
+  guint        n_threads;
+} Batch;
+
+/* Starts verifying in helper threads; the caller joins in later with
+ * verify_batch_finish, after doing its own work meanwhile. */
+static void
+verify_batch_start (Batch *batch)
+{
   guint n_threads = MIN (g_get_num_processors (), VERIFY_MAX_THREADS);
 
   /* A thread is worth starting for a few dozen envelopes, not for one. */
-  n_threads = MIN (n_threads, batch->n / 32 + 1);
+  batch->n_threads = MIN (n_threads, batch->verify.n / 32 + 1);
+  for (guint t = 1; t < batch->n_threads; t++)
+    batch->threads[t] = g_thread_try_new ("sr-verify", verify_worker, &batch->verify, NULL);
+}
 
-  for (guint t = 1; t < n_threads; t++)
-    threads[t] = g_thread_try_new ("sr-verify", verify_worker, batch, NULL);
-  verify_worker (batch);
-  for (guint t = 1; t < n_threads; t++)
-    if (threads[t] != NULL)
-      g_thread_join (threads[t]);
+static void
+verify_batch_finish (Batch *batch)
+{
+  verify_worker (&batch->verify);
+  for (guint t = 1; t < batch->n_threads; t++)
+    g_clear_pointer (&batch->threads[t], g_thread_join);
+}
+
+/* Reads records [start, end) into batch, setting aside what is damaged or
+ * already in the inbox. FALSE only when the database fails. */
+static gboolean
+read_batch (ImportJob       *job,
+            SrBundleReader  *reader,
+            guint            start,
+            guint            end,
+            Batch           *batch,
+            GError         **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  batch->verify = (VerifyBatch) { job->secret, batch->records, batch->errors, 0, 0 };
+  for (guint i = start; i < end; i++)
+    {
+      const guint8 *id = sr_bundle_reader_get_id (reader, i);
+      GBytes *record;
+      gboolean known = FALSE;
+
+      record = sr_bundle_reader_get_record (reader, i, &local_error);
+      if (record == NULL)
+        {
+          reject (job, "record %u: %s", i + 1, local_error->message);
+          g_clear_error (&local_error);
+          continue;
+        }
+      if (g_bytes_get_size (record) > IMPORT_MAX_ENVELOPE)
+        {
+          reject (job, "record %u: This envelope is too large to store.", i + 1);
+          g_bytes_unref (record);
+          continue;
+        }
+      if (!is_known (job, id, &known, error))
+        {
+          g_bytes_unref (record);
+          return FALSE;
+        }
+      if (known)
+        {
+          job->result->duplicates++;
+          g_bytes_unref (record);
+          continue;
+        }
+
+      batch->indices[batch->verify.n] = i;
+      batch->records[batch->verify.n] = record;
+      batch->errors[batch->verify.n] = NULL;
+      batch->verify.n++;
+    }
+
+  return TRUE;
+}
+
+/* Stores, in bundle order, what proved authentic, and releases the batch.
+ * After a failure (ok FALSE) it only releases. */
+static gboolean
+store_batch (ImportJob       *job,
+             SrBundleReader  *reader,
+             Batch           *batch,
+             gboolean         ok,
+             GError         **error)
+{
+  for (guint c = 0; c < batch->verify.n; c++)
+    {
+      if (ok && batch->errors[c] != NULL)
+        reject (job, "record %u: %s", batch->indices[c] + 1, batch->errors[c]->message);
+      else if (ok)
+        {
+          gsize len;
+          const guint8 *data = g_bytes_get_data (batch->records[c], &len);
+
+          /* The reader checked the record against the id its
+           * authenticated manifest names: no need to hash it again. */
+          ok = store_envelope (job, sr_bundle_reader_get_id (reader, batch->indices[c]),
+                               data, len, error);
+        }
+      g_clear_error (&batch->errors[c]);
+      g_bytes_unref (batch->records[c]);
+    }
+  batch->verify.n = 0;
+
+  return ok;
 }
 
 static gboolean
@@ -652,9 +752,9 @@ import_bundle (ImportJob       *job,
 {
   g_autoptr(SrBundleReader) reader = NULL;
   g_autoptr(GError) local_error = NULL;
-  GBytes *records[VERIFY_BATCH];
-  GError *errors[VERIFY_BATCH];
-  guint indices[VERIFY_BATCH];
+  g_autofree Batch *batches = g_new0 (Batch, 2);
+  Batch *current = &batches[0], *next = &batches[1];
+  gboolean ok = TRUE;
   guint n_records;
 
   reader = sr_bundle_reader_new (path, job->secret, &local_error);
@@ -668,79 +768,36 @@ import_bundle (ImportJob       *job,
   if (progress != NULL)
     progress (0, n_records, progress_data);
 
-  for (guint start = 0; start < n_records; start += VERIFY_BATCH)
+  /* A pipeline: while helper threads verify one batch, this thread stores
+   * the one before it and reads the one after it, then helps verify. The
+   * database is only touched by this thread, and a batch is stored before
+   * the next is read, so a record repeated in the bundle is found known. */
+  ok = read_batch (job, reader, 0, MIN (n_records, VERIFY_BATCH), current, error);
+  for (guint start = 0; ok && start < n_records; start += VERIFY_BATCH)
     {
       guint end = MIN (n_records, start + VERIFY_BATCH);
-      VerifyBatch batch = { job->secret, records, errors, 0, 0 };
-      gboolean ok = TRUE;
+      Batch *swap;
 
-      /* Read the batch, setting aside what is damaged or already here. */
-      for (guint i = start; i < end; i++)
-        {
-          const guint8 *id = sr_bundle_reader_get_id (reader, i);
-          GBytes *record;
-          gboolean known = FALSE;
-
-          record = sr_bundle_reader_get_record (reader, i, &local_error);
-          if (record == NULL)
-            {
-              reject (job, "record %u: %s", i + 1, local_error->message);
-              g_clear_error (&local_error);
-              continue;
-            }
-          if (g_bytes_get_size (record) > IMPORT_MAX_ENVELOPE)
-            {
-              reject (job, "record %u: This envelope is too large to store.", i + 1);
-              g_bytes_unref (record);
-              continue;
-            }
-          if (!is_known (job, id, &known, error))
-            {
-              g_bytes_unref (record);
-              ok = FALSE;
-              break;
-            }
-          if (known)
-            {
-              job->result->duplicates++;
-              g_bytes_unref (record);
-              continue;
-            }
-
-          indices[batch.n] = i;
-          records[batch.n] = record;
-          errors[batch.n] = NULL;
-          batch.n++;
-        }
-
+      verify_batch_start (current);
+      ok = store_batch (job, reader, next, ok, error);
+      if (ok && progress != NULL && start > 0)
+        progress (start, n_records, progress_data);
       if (ok)
-        verify_batch (&batch);
+        ok = read_batch (job, reader, end, MIN (n_records, end + VERIFY_BATCH), next, error);
+      verify_batch_finish (current);
 
-      /* Then store, in bundle order, what proved authentic. */
-      for (guint c = 0; c < batch.n; c++)
-        {
-          if (ok && errors[c] != NULL)
-            reject (job, "record %u: %s", indices[c] + 1, errors[c]->message);
-          else if (ok)
-            {
-              gsize len;
-              const guint8 *data = g_bytes_get_data (records[c], &len);
-
-              /* The reader checked the record against the id its
-               * authenticated manifest names: no need to hash it again. */
-              ok = store_envelope (job, sr_bundle_reader_get_id (reader, indices[c]),
-                                   data, len, error);
-            }
-          g_clear_error (&errors[c]);
-          g_bytes_unref (records[c]);
-        }
-
-      if (!ok)
-        return FALSE;
-
-      if (progress != NULL)
-        progress (end, n_records, progress_data);
+      swap = current;
+      current = next;
+      next = swap;
     }
+  ok = store_batch (job, reader, next, ok, error);
+
+  /* After a failure, whatever was read but not stored is released. */
+  store_batch (job, reader, current, FALSE, NULL);
+  if (!ok)
+    return FALSE;
+  if (progress != NULL)
+    progress (n_records, n_records, progress_data);
 
   if (!job_commit (job, error))
     return FALSE;

@@ -862,11 +862,62 @@ test_key_file_damaged (void)
   }
 }
 
+/* Guarded buffers are reused, but what one secret held never shows in the
+ * next one, whatever its size. */
+static void
+test_secret_reuse_wiped (void)
+{
+  const gsize sizes[] = { 1, 200, 256, 1000, 4000, 16000, 65536, 70000 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      SrSecret *first = sr_secret_new (sizes[i]);
+      SrSecret *second;
+
+      memset (first->data, 0xA5, first->len);
+      sr_secret_truncate (first, first->len / 2);
+      sr_secret_free (first);
+
+      for (guint round = 0; round < 3; round++)
+        {
+          second = sr_secret_new (sizes[i]);
+          for (gsize j = 0; j < second->len; j++)
+            g_assert_cmpuint (second->data[j], ==, 0);
+          memset (second->data, 0x5A, second->len);
+          sr_secret_free (second);
+        }
+    }
+}
+
+/* One byte past the end of a secret hits the guard page, also for a
+ * buffer reused from the pool and smaller than its size class. */
+static void
+test_secret_overflow_faults (void)
+{
+  if (g_test_subprocess ())
+    {
+      SrSecret *warm = sr_secret_new (300);
+      SrSecret *secret;
+
+      sr_secret_free (warm);
+      secret = sr_secret_new (300);
+      secret->data[secret->len - 1] = 1;
+      ((volatile guint8 *) secret->data)[secret->len] = 1;
+      sr_secret_free (secret);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_failed ();
+}
+
 int
 main (int argc, char **argv)
 {
   sr_test_init (&argc, &argv);
 
+  g_test_add_func ("/sr/crypto/secret-reuse-wiped", test_secret_reuse_wiped);
+  g_test_add_func ("/sr/crypto/secret-overflow-faults", test_secret_overflow_faults);
   g_test_add_func ("/sr/crypto/wordlist", test_wordlist);
   g_test_add_func ("/sr/crypto/keys/generate", test_keys_generate);
   g_test_add_func ("/sr/crypto/keys/rotate", test_keys_rotate);

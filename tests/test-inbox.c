@@ -431,6 +431,71 @@ test_damaged_record (Fixture       *fixture,
   import (inbox, bundle, fixture->secret, 1, 2, 0);
 }
 
+/* A bundle larger than one verification batch: damage in the first, a
+ * middle and the last batch costs exactly those records, in any batch. */
+static void
+test_damaged_across_batches (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  const guint damaged_at[] = { 3, 300, 599 };
+  g_autofree char *bundle = export_bundle (fixture, "usb.srb");
+  g_autofree char *damaged = g_build_filename (fixture->dir, "damaged.srb", NULL);
+  g_autoptr(SrInbox) scratch = new_inbox (fixture, "scratch.db");
+  g_autoptr(SrInbox) inbox = new_inbox (fixture, "inbox.db");
+  g_autoptr(GPtrArray) order = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GBytes) bytes = sr_test_read (bundle);
+  g_autoptr(GError) error = NULL;
+  g_autofree guint8 *copy = NULL;
+  SrImportResult result;
+  gsize offset, len;
+  guint n = fixture->receipts->len;
+
+  g_assert_cmpuint (n, ==, 600);
+  import (scratch, bundle, fixture->secret, n, 0, 0);
+  order = list (scratch);
+  g_assert_cmpuint (order->len, ==, n);
+
+  copy = g_memdup2 (g_bytes_get_data (bytes, &len), g_bytes_get_size (bytes));
+  offset = first_record_offset (1, n);
+  for (guint i = 0, k = 0; i < n; i++)
+    {
+      gsize size = ((SrInboxEntry *) order->pdata[i])->size;
+
+      if (k < G_N_ELEMENTS (damaged_at) && i == damaged_at[k])
+        {
+          g_assert_cmpuint (offset + size / 2, <, len);
+          copy[offset + size / 2] ^= 0x40;
+          k++;
+        }
+      offset += size;
+    }
+  write_file (damaged, copy, len);
+
+  sr_import_result_init (&result);
+  g_assert_true (sr_inbox_import_file (inbox, damaged, fixture->secret, &result, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (result.imported, ==, n - 3);
+  g_assert_cmpuint (result.duplicates, ==, 0);
+  g_assert_cmpuint (result.rejected, ==, 3);
+  g_assert_cmpuint (result.problems->len, ==, 3);
+  for (guint k = 0; k < G_N_ELEMENTS (damaged_at); k++)
+    {
+      g_autofree char *needle = g_strdup_printf ("record %u:", damaged_at[k] + 1);
+
+      g_assert_nonnull (strstr (result.problems->pdata[k], needle));
+    }
+  sr_import_result_clear (&result);
+
+  entries = list (inbox);
+  g_assert_cmpuint (entries->len, ==, n - 3);
+  for (guint k = 0; k < G_N_ELEMENTS (damaged_at); k++)
+    g_assert_false (entries_contain (entries, ((SrInboxEntry *) order->pdata[damaged_at[k]])->receipt));
+  g_assert_true (entries_contain (entries, ((SrInboxEntry *) order->pdata[256])->receipt));
+
+  import (inbox, bundle, fixture->secret, 3, n - 3, 0);
+}
+
 static void
 test_bad_tail (Fixture       *fixture,
                gconstpointer  data)
@@ -1789,6 +1854,7 @@ main (int    argc,
   ADD ("import-bundle", 5, test_import_bundle);
   ADD ("import-envelope", 3, test_import_envelope);
   ADD ("damaged-record", 3, test_damaged_record);
+  ADD ("damaged-across-batches", 600, test_damaged_across_batches);
   ADD ("bad-tail", 3, test_bad_tail);
   ADD ("every-byte", 1, test_every_byte);
   ADD ("not-safereport", 0, test_not_safereport);

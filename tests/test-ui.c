@@ -4,16 +4,25 @@
 #include "sr-config.h"
 
 #include <adwaita.h>
+#include <glib/gstdio.h>
+#include <stdio.h>
 #include <string.h>
 
+#include "sr-ack.h"
+#include "sr-admin-page.h"
 #include "sr-application.h"
+#include "sr-bundle.h"
 #include "sr-envelope.h"
 #include "sr-error.h"
 #include "sr-i18n.h"
 #include "sr-keys.h"
 #include "sr-outbox.h"
 #include "sr-profile.h"
+#include "sr-qr-image.h"
+#include "sr-qr.h"
 #include "sr-question-page.h"
+#include "sr-receipt-page.h"
+#include "sr-section-page.h"
 #include "sr-report.h"
 #include "sr-test-util.h"
 #include "sr-window.h"
@@ -28,6 +37,10 @@
                   "and made me work on a computer sixteen hours a day. ငါ အိမ်ပြန်ချင်တယ်။"
 #define PLACE     "Near the river, a compound with blue roofs"
 #define WAIT_SECONDS 30
+
+/* What the app says, in the language in use (English unless the
+ * screenshots ask for another). */
+#define T_(text) g_dgettext (GETTEXT_PACKAGE, text)
 
 typedef struct
 {
@@ -249,6 +262,48 @@ screenshot (SrWindow   *window,
   g_test_message ("Saved %s", path);
 }
 
+/* Scrolls every scrolled window on screen to its end, so that a
+ * screenshot shows what is below the fold. */
+static void
+scroll_to_end (SrWindow *window)
+{
+  g_autoptr(GPtrArray) scrolled = g_ptr_array_new ();
+
+  wait_for_draw (window);
+  collect (GTK_WIDGET (window), GTK_TYPE_SCROLLED_WINDOW, scrolled);
+  for (guint i = 0; i < scrolled->len; i++)
+    {
+      GtkWidget *widget = g_ptr_array_index (scrolled, i);
+      GtkAdjustment *adjustment;
+
+      if (!gtk_widget_get_mapped (widget))
+        continue;
+      adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (widget));
+      gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+    }
+  pump ();
+}
+
+/* Scrolls the page so that widget is at the top of the view. */
+static void
+scroll_to_widget (SrWindow  *window,
+                  GtkWidget *widget)
+{
+  GtkWidget *scrolled;
+  GtkWidget *content;
+  GtkAdjustment *adjustment;
+  double x = 0, y = 0;
+
+  wait_for_draw (window);
+  scrolled = gtk_widget_get_ancestor (widget, GTK_TYPE_SCROLLED_WINDOW);
+  g_assert_nonnull (scrolled);
+  content = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled));
+  g_assert_true (gtk_widget_translate_coordinates (widget, content, 0, 0, &x, &y));
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+  gtk_adjustment_set_value (adjustment, y - 12);
+  pump ();
+}
+
 /* Fixture: an outbox provisioned with a profile signed by a key made for
  * the test, and a window on it. */
 
@@ -341,7 +396,7 @@ fixture_set_up (Fixture       *fixture,
   fixture->dir = sr_test_mkdtemp ();
   fixture->secret = sr_org_secret_generate ();
   fixture->outbox = make_outbox (fixture->dir, fixture->secret, data != NULL);
-  fixture->window = sr_window_new (NULL, fixture->outbox, FALSE);
+  fixture->window = sr_window_new (NULL, fixture->outbox, SR_WINDOW_DESKTOP);
 
   gtk_window_present (GTK_WINDOW (fixture->window));
   wait_for_draw (fixture->window);
@@ -791,7 +846,7 @@ check_accessible_names (GtkWidget  *root,
 
   if (GTK_IS_BUTTON (root) || GTK_IS_CHECK_BUTTON (root) || GTK_IS_ENTRY (root)
       || GTK_IS_TEXT_VIEW (root) || GTK_IS_SPIN_BUTTON (root) || GTK_IS_DROP_DOWN (root)
-      || GTK_IS_SEARCH_ENTRY (root) || GTK_IS_LIST_BOX (root))
+      || GTK_IS_SEARCH_ENTRY (root) || GTK_IS_LIST_BOX (root) || GTK_IS_PASSWORD_ENTRY (root))
     {
       if (!has_accessible_name (root))
         g_error ("A %s on the %s page has no accessible name", G_OBJECT_TYPE_NAME (root), where);
@@ -905,6 +960,1008 @@ test_review_edit (Fixture       *fixture,
   g_assert_cmpstr (sr_answers_get_text (sr_window_get_answers (window), "role"), ==, "family");
 }
 
+static gboolean
+sealing_done (SrWindow *window)
+{
+  return !sr_window_get_sealing (window);
+}
+
+static void
+test_seal_error (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  SrWindow *window = fixture->window;
+  g_autoptr(SrProfile) profile = sr_outbox_get_profile (fixture->outbox, NULL);
+  GtkWidget *error_label;
+  guint pending = 99, exported = 99, acknowledged = 99;
+
+  /* Who the report is about is the one answer the form needs: without it
+   * sealing fails, says why, and hands the answers back untouched. */
+  start (window, "en");
+  skip_to (window, "narrative");
+  gtk_text_buffer_set_text (narrative_buffer (window), NARRATIVE, -1);
+  pump ();
+  while (sr_window_get_page (window) == SR_PAGE_QUESTION)
+    click_action (window, "win.next");
+  click_action (window, "win.next");
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (find_by_name (window, "consent")), TRUE);
+  pump ();
+  click (find_by_name (window, "seal"));
+  wait_for (window, sealing_done, "sealing to fail");
+
+  g_assert_cmpint (sr_window_get_page (window), ==, SR_PAGE_SEND);
+  error_label = find (GTK_WIDGET (window), match_css_class, "error");
+  g_assert_true (GTK_IS_LABEL (error_label));
+  /* The question is named in words, not by its id. */
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (error_label)),
+                            sr_question_get_label (sr_form_lookup (sr_profile_get_form (profile), "role"), "en")));
+  g_assert_cmpstr (sr_answers_get_text (sr_window_get_answers (window), "narrative"), ==, NARRATIVE);
+  g_assert_true (sr_answers_get_bool (sr_window_get_answers (window), "consent"));
+  screenshot (window, "seal-error");
+
+  sr_outbox_get_counts (fixture->outbox, &pending, &exported, &acknowledged);
+  g_assert_cmpuint (pending, ==, 0);
+
+  /* The story is still there to go back to. */
+  click_action (window, "win.back");
+  click_action (window, "win.back");
+  while (!g_str_equal (current_question_id (window), "narrative"))
+    click_action (window, "win.back");
+  {
+    g_autofree char *text = buffer_text (narrative_buffer (window));
+
+    g_assert_cmpstr (text, ==, NARRATIVE);
+  }
+}
+
+/* A story long enough, and random enough that it does not compress, to
+ * need several QR codes: Burmese letters (three bytes each in UTF-8) drawn
+ * at random. */
+static char *
+long_story (guint n_chars)
+{
+  GString *story = g_string_new (NULL);
+  GRand *rand = g_rand_new_with_seed (4242);
+
+  for (guint i = 0; i < n_chars; i++)
+    g_string_append_unichar (story, 0x1000 + g_rand_int_range (rand, 0, 0x21));
+  g_rand_free (rand);
+
+  return g_string_free (story, FALSE);
+}
+
+/* Fills the role and the story, skips the rest, seals: returns the
+ * receipt. */
+static char *
+file_report (SrWindow   *window,
+             const char *story)
+{
+  start (window, test_lang ());
+  skip_to (window, "role");
+  choose_option (window, "survivor");
+  click_action (window, "win.next");
+  skip_to (window, "narrative");
+  gtk_text_buffer_set_text (narrative_buffer (window), story, -1);
+  pump ();
+  while (sr_window_get_page (window) == SR_PAGE_QUESTION)
+    click_action (window, "win.next");
+
+  return review_and_seal (window);
+}
+
+/* Reads back the QR code a texture shows, as a phone would. */
+static char *
+scan_texture (GdkTexture *texture)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) texts = NULL;
+  int width = gdk_texture_get_width (texture);
+  int height = gdk_texture_get_height (texture);
+  g_autofree guint8 *argb = g_malloc ((gsize) width * height * 4);
+  g_autofree guint8 *gray = g_malloc ((gsize) width * height);
+
+  /* Downloads as Cairo's ARGB32: any colour channel of black or white
+   * is its gray. */
+  gdk_texture_download (texture, argb, (gsize) width * 4);
+  for (gsize i = 0; i < (gsize) width * height; i++)
+    gray[i] = argb[i * 4 + 1];
+
+  texts = sr_qr_scan_gray (gray, width, height, width, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (texts->len, ==, 1);
+
+  return g_strdup (g_ptr_array_index (texts, 0));
+}
+
+static SrReceiptPage *
+receipt_page (SrWindow *window)
+{
+  GtkWidget *page = find_by_type (window, SR_TYPE_RECEIPT_PAGE);
+
+  g_assert_true (SR_IS_RECEIPT_PAGE (page));
+  return SR_RECEIPT_PAGE (page);
+}
+
+static void
+test_receipt_qr (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  SrWindow *window = fixture->window;
+  g_autofree char *story = long_story (3000);
+  g_autofree char *receipt = NULL;
+  g_autoptr(GBytes) envelope = NULL;
+  g_autoptr(GBytes) assembled = NULL;
+  g_autoptr(SrQrAssembler) assembler = sr_qr_assembler_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrReceiptPage) page = NULL;
+  guint n;
+
+  receipt = file_report (window, story);
+  envelope = sr_outbox_lookup (fixture->outbox, receipt, &error);
+  g_assert_no_error (error);
+
+  page = g_object_ref (receipt_page (window));
+  n = sr_receipt_page_get_n_parts (page);
+  g_assert_cmpuint (n, >=, 2);
+  g_assert_cmpuint (n, ==, sr_qr_count_parts (g_bytes_get_size (envelope), 0));
+  g_assert_true (gtk_widget_get_mapped (find_by_name (window, "qr")));
+
+  /* One code at a time, "1 / n", each read back as a phone would; back
+   * at the start, "previous" is off, and "next" at the end. */
+  g_assert_false (gtk_widget_get_sensitive (find_by_name (window, "qr-previous")));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *expected = g_strdup_printf (g_dpgettext2 (GETTEXT_PACKAGE, "qr part", "%u / %u"), i + 1, n);
+      g_autofree char *text = NULL;
+      SrQrPartStatus status;
+
+      if (i > 0)
+        click (find_by_name (window, "qr-next"));
+      g_assert_cmpuint (sr_receipt_page_get_part (page), ==, i);
+      g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (find_by_name (window, "qr-part"))), ==, expected);
+      if (i == 0)
+        {
+          scroll_to_widget (window, find_by_name (window, "qr"));
+          screenshot (window, "receipt-qr");
+        }
+
+      text = scan_texture (sr_receipt_page_get_texture (page));
+      g_assert_true (sr_qr_assembler_add (assembler, text, -1, &status, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (status, ==, i + 1 < n ? SR_QR_PART_ADDED : SR_QR_PART_COMPLETED);
+    }
+  g_assert_false (gtk_widget_get_sensitive (find_by_name (window, "qr-next")));
+  click (find_by_name (window, "qr-previous"));
+  g_assert_cmpuint (sr_receipt_page_get_part (page), ==, n - 2);
+
+  assembled = sr_qr_assembler_pop_envelope (assembler);
+  g_assert_nonnull (assembled);
+  g_assert_true (g_bytes_equal (assembled, envelope));
+
+  /* The way out takes the codes off the screen. */
+  click_action (window, "win.quick-exit");
+  g_assert_null (find_by_type (window, SR_TYPE_RECEIPT_PAGE));
+  g_assert_null (sr_receipt_page_get_texture (page));
+}
+
+static void
+test_receipt_save (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  SrWindow *window = fixture->window;
+  g_autofree char *receipt = NULL;
+  g_autofree char *out = g_build_filename (fixture->dir, "out", NULL);
+  g_autofree char *sre = g_build_filename (out, "backup.sre", NULL);
+  g_autofree char *images = g_build_filename (out, "images", NULL);
+  g_autofree char *part = g_build_filename (images, "part-01.png", NULL);
+  g_autofree char *pdf = g_build_filename (out, "codes.pdf", NULL);
+  g_autoptr(GFile) sre_file = g_file_new_for_path (sre);
+  g_autoptr(GFile) images_dir = g_file_new_for_path (images);
+  g_autoptr(GBytes) envelope = NULL;
+  g_autoptr(GBytes) saved = NULL;
+  g_autoptr(GBytes) pdf_bytes = NULL;
+  g_autoptr(GPtrArray) texts = NULL;
+  g_autoptr(GtkPrintOperation) operation = NULL;
+  g_autoptr(GError) error = NULL;
+  SrReceiptPage *page;
+  GStatBuf st;
+  guint n = 0, pages = 0;
+  const char *at;
+
+  receipt = file_report (window, NARRATIVE);
+  envelope = sr_outbox_lookup (fixture->outbox, receipt, &error);
+  g_assert_no_error (error);
+  page = receipt_page (window);
+  g_assert_cmpuint (sr_receipt_page_get_n_parts (page), ==, 1);
+  scroll_to_end (window);
+  screenshot (window, "receipt-save");
+
+  /* A desktop offers the file, the images and the printout. */
+  g_assert_nonnull (find_by_name (window, "save-file"));
+  g_assert_nonnull (find_by_name (window, "save-images"));
+  g_assert_nonnull (find_by_name (window, "print"));
+  g_assert_cmpint (g_mkdir_with_parents (out, 0700), ==, 0);
+
+  /* The file is the sealed report, byte for byte, private to its owner. */
+  g_assert_true (sr_receipt_page_save_file (page, sre_file, &error));
+  g_assert_no_error (error);
+  saved = sr_test_read (sre);
+  g_assert_true (g_bytes_equal (saved, envelope));
+  g_assert_cmpint (g_stat (sre, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+  /* The images read back as the report's one part. */
+  g_assert_true (sr_receipt_page_save_images (page, images_dir, &n, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, 1);
+  texts = sr_qr_read_file (part, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (texts->len, ==, 1);
+  {
+    g_autoptr(SrQrAssembler) assembler = sr_qr_assembler_new ();
+    g_autoptr(GBytes) assembled = NULL;
+
+    g_assert_true (sr_qr_assembler_add (assembler, g_ptr_array_index (texts, 0), -1, NULL, &error));
+    assembled = sr_qr_assembler_pop_envelope (assembler);
+    g_assert_true (g_bytes_equal (assembled, envelope));
+  }
+
+  /* Printing to a PDF gives one page per code. */
+  operation = sr_receipt_page_new_print_operation (page);
+  gtk_print_operation_set_export_filename (operation, pdf);
+  g_assert_cmpint (gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_EXPORT, NULL, &error),
+                   ==, GTK_PRINT_OPERATION_RESULT_APPLY);
+  g_assert_no_error (error);
+  pdf_bytes = sr_test_read (pdf);
+  g_assert_cmpuint (g_bytes_get_size (pdf_bytes), >, 1000);
+  g_assert_cmpmem (g_bytes_get_data (pdf_bytes, NULL), 5, "%PDF-", 5);
+  at = g_bytes_get_data (pdf_bytes, NULL);
+  for (const char *end = at + g_bytes_get_size (pdf_bytes);
+       (at = memmem (at, end - at, "/Type /Page", 11)) != NULL && at + 12 < end;
+       at++)
+    if (at[11] != 's')
+      pages++;
+  g_assert_cmpuint (pages, ==, 1);
+}
+
+static void
+test_receipt_kiosk (void)
+{
+  g_autofree char *dir = sr_test_mkdtemp ();
+  g_autoptr(SrOrgSecret) secret = sr_org_secret_generate ();
+  g_autoptr(SrOutbox) outbox = make_outbox (dir, secret, FALSE);
+  g_autofree char *receipt = NULL;
+  SrWindow *window;
+
+  /* A kiosk shows the code to photograph, and nothing to save: the
+   * sealed report stays for the keeper to carry out. */
+  window = sr_window_new (NULL, outbox, SR_WINDOW_KIOSK);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for_draw (window);
+  receipt = file_report (window, NARRATIVE);
+  g_assert_nonnull (receipt);
+  g_assert_nonnull (sr_receipt_page_get_texture (receipt_page (window)));
+  g_assert_true (gtk_widget_get_mapped (find_by_name (window, "qr")));
+  g_assert_null (find_by_name (window, "save-file"));
+  g_assert_null (find_by_name (window, "save-images"));
+  g_assert_null (find_by_name (window, "print"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  pump ();
+  sr_test_rmdir (dir);
+  sr_i18n_reset_language ();
+}
+
+/* The admin area */
+
+#define PIN "2468"
+#define NEW_PIN "1357 9"
+
+static SrAdminPage *
+admin_page (SrWindow *window)
+{
+  GtkWidget *page = find_by_type (window, SR_TYPE_ADMIN_PAGE);
+
+  g_assert_true (SR_IS_ADMIN_PAGE (page));
+  return SR_ADMIN_PAGE (page);
+}
+
+static gboolean
+admin_idle (SrWindow *window)
+{
+  GtkWidget *page = find_by_type (window, SR_TYPE_ADMIN_PAGE);
+
+  return page == NULL || !sr_admin_page_get_busy (SR_ADMIN_PAGE (page));
+}
+
+static void
+type_into (SrWindow   *window,
+           const char *name,
+           const char *text)
+{
+  GtkWidget *entry = find_by_name (window, name);
+
+  g_assert_true (GTK_IS_EDITABLE (entry));
+  gtk_editable_set_text (GTK_EDITABLE (entry), text);
+}
+
+static void
+click_name (SrWindow   *window,
+            const char *name)
+{
+  click (find_by_name (window, name));
+}
+
+static const char *
+label_text (SrWindow   *window,
+            const char *name)
+{
+  GtkWidget *label = find_by_name (window, name);
+
+  g_assert_true (GTK_IS_LABEL (label));
+  return gtk_label_get_text (GTK_LABEL (label));
+}
+
+/* The keeper's key combination, as the window knows it. */
+static gboolean
+has_shortcut (SrWindow   *window,
+              const char *trigger_text,
+              const char *action_name)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          GtkShortcutAction *action = gtk_shortcut_get_action (shortcut);
+          g_autofree char *trigger = gtk_shortcut_trigger_to_string (gtk_shortcut_get_trigger (shortcut));
+
+          if (GTK_IS_NAMED_ACTION (action)
+              && g_strcmp0 (gtk_named_action_get_action_name (GTK_NAMED_ACTION (action)), action_name) == 0
+              && strstr (trigger, trigger_text) != NULL)
+            return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+/* Whether the main menu offers an action. */
+static gboolean
+menu_has_action (SrWindow   *window,
+                 const char *action_name)
+{
+  GtkWidget *button = find (GTK_WIDGET (window), match_type, GSIZE_TO_POINTER (GTK_TYPE_MENU_BUTTON));
+  GMenuModel *menu;
+
+  g_assert_nonnull (button);
+  menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (button));
+  for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (menu, i, G_MENU_LINK_SECTION);
+
+      for (int j = 0; section != NULL && j < g_menu_model_get_n_items (section); j++)
+        {
+          g_autofree char *action = NULL;
+
+          if (g_menu_model_get_item_attribute (section, j, G_MENU_ATTRIBUTE_ACTION, "s", &action)
+              && g_str_equal (action, action_name))
+            return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+static void
+open_admin (SrWindow *window)
+{
+  g_assert_true (has_shortcut (window, "<Control><Alt>a", "win.admin"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.admin", NULL));
+  pump ();
+  g_assert_cmpint (sr_window_get_page (window), ==, SR_PAGE_ADMIN);
+}
+
+static void
+unlock (SrWindow   *window,
+        const char *pin)
+{
+  GtkWidget *entry;
+
+  g_assert_cmpint (sr_admin_page_get_view (admin_page (window)), ==, SR_ADMIN_VIEW_UNLOCK);
+  entry = find_by_name (window, "pin");
+  type_into (window, "pin", pin);
+  click_name (window, "unlock");
+  wait_for (window, admin_idle, "the PIN check");
+  /* The PIN does not stay in the field. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
+}
+
+static void
+leave_admin (SrWindow *window)
+{
+  click_name (window, "leave-admin");
+  g_assert_null (find_by_type (window, SR_TYPE_ADMIN_PAGE));
+  g_assert_cmpint (sr_window_get_page (window), ==, SR_PAGE_LANGUAGE);
+}
+
+static SrSecret *
+secret_text (const char *text)
+{
+  return sr_secret_new_from ((const guint8 *) text, strlen (text));
+}
+
+static void
+test_admin_pin (Fixture       *fixture,
+                gconstpointer  data)
+{
+  SrWindow *window = fixture->window;
+  g_autoptr(SrSecret) new_pin = secret_text (NEW_PIN);
+  g_autoptr(GError) error = NULL;
+  const char *message;
+
+  /* On a desktop the main menu leads there too. */
+  g_assert_true (menu_has_action (window, "win.admin"));
+
+  /* Whatever a visitor started is gone once the area opens. */
+  start (window, "en");
+  skip_to (window, "role");
+  choose_option (window, "survivor");
+  open_admin (window);
+  g_assert_cmpuint (sr_answers_get_n (sr_window_get_answers (window)), ==, 0);
+  g_assert_null (find_by_type (window, SR_TYPE_QUESTION_PAGE));
+
+  /* First entry: a PIN is chosen, typed twice, 4 characters or more. */
+  g_assert_false (sr_outbox_has_admin_pin (fixture->outbox));
+  g_assert_cmpint (sr_admin_page_get_view (admin_page (window)), ==, SR_ADMIN_VIEW_SET_PIN);
+  g_assert_cmpuint (check_accessible_names (GTK_WIDGET (window), "admin-set-pin"), >=, 5);
+  screenshot (window, "admin-set-pin");
+  type_into (window, "new-pin", "123");
+  type_into (window, "repeat-pin", "123");
+  click_name (window, "set-pin");
+  g_assert_cmpint (sr_admin_page_get_view (admin_page (window)), ==, SR_ADMIN_VIEW_SET_PIN);
+  type_into (window, "new-pin", PIN);
+  type_into (window, "repeat-pin", "2469");
+  click_name (window, "set-pin");
+  wait_for (window, admin_idle, "the PIN");
+  g_assert_cmpint (sr_admin_page_get_view (admin_page (window)), ==, SR_ADMIN_VIEW_SET_PIN);
+  g_assert_false (sr_outbox_has_admin_pin (fixture->outbox));
+  type_into (window, "new-pin", PIN);
+  type_into (window, "repeat-pin", PIN);
+  click_name (window, "set-pin");
+  wait_for (window, admin_idle, "the PIN");
+  g_assert_cmpint (sr_admin_page_get_view (admin_page (window)), ==, SR_ADMIN_VIEW_MAIN);
+  g_assert_true (sr_outbox_has_admin_pin (fixture->outbox));
+
+  /* Changing it takes the current one. */
+  click_name (window, "change-pin");
+  g_assert_cmpint (sr_admin_page_get_view (admin_page (window)), ==, SR_ADMIN_VIEW_CHANGE_PIN);
+  type_into (window, "old-pin", "0000");
+  type_into (window, "changed-pin", NEW_PIN);
+  type_into (window, "changed-repeat", NEW_PIN);
+  click_name (window, "change-pin-confirm");
+  wait_for (window, admin_idle, "the PIN change");
+  g_assert_cmpint (sr_admin_page_get_view (admin_page (window)), ==, SR_ADMIN_VIEW_CHANGE_PIN);
+  g_assert_cmpstr (label_text (window, "change-pin-error"), ==, T_("That PIN is not right."));
+  type_into (window, "old-pin", PIN);
+  type_into (window, "changed-pin", NEW_PIN);
+  type_into (window, "changed-repeat", NEW_PIN);
+  click_name (window, "change-pin-confirm");
+  wait_for (window, admin_idle, "the PIN change");
+  g_assert_cmpint (sr_admin_page_get_view (admin_page (window)), ==, SR_ADMIN_VIEW_MAIN);
+  g_assert_cmpstr (sr_admin_page_get_status (admin_page (window)), ==, T_("The PIN was changed."));
+  g_assert_true (sr_outbox_check_admin_pin (fixture->outbox, new_pin, NULL, &error));
+  g_assert_no_error (error);
+  leave_admin (window);
+
+  /* Later entries ask for it; a wrong one is told so and opens nothing. */
+  open_admin (window);
+  unlock (window, PIN);
+  g_assert_cmpint (sr_admin_page_get_view (admin_page (window)), ==, SR_ADMIN_VIEW_UNLOCK);
+  g_assert_cmpstr (label_text (window, "unlock-error"), ==, T_("That PIN is not right."));
+  unlock (window, NEW_PIN);
+  g_assert_cmpint (sr_admin_page_get_view (admin_page (window)), ==, SR_ADMIN_VIEW_MAIN);
+  leave_admin (window);
+
+  /* Three wrong PINs in a row, and the next try waits, even with the right
+   * PIN. */
+  open_admin (window);
+  screenshot (window, "admin-unlock");
+  for (guint i = 0; i < 3; i++)
+    {
+      unlock (window, "9999");
+      g_assert_cmpstr (label_text (window, "unlock-error"), ==, T_("That PIN is not right."));
+    }
+  unlock (window, NEW_PIN);
+  g_assert_cmpint (sr_admin_page_get_view (admin_page (window)), ==, SR_ADMIN_VIEW_UNLOCK);
+  /* The wait is 30 s, less the time the test took since the last try. */
+  message = label_text (window, "unlock-error");
+  {
+    gboolean found = FALSE;
+
+    for (guint seconds = 1; seconds <= 30 && !found; seconds++)
+      {
+        g_autofree char *expected =
+          g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                        "Too many wrong PINs. Try again in %u second.",
+                                        "Too many wrong PINs. Try again in %u seconds.",
+                                        seconds),
+                           seconds);
+
+        found = g_str_equal (message, expected);
+      }
+    if (!found)
+      g_error ("Not the lock message: %s", message);
+  }
+  screenshot (window, "admin-locked");
+
+  /* Quick exit locks the area too. */
+  click_action (window, "win.quick-exit");
+  g_assert_null (find_by_type (window, SR_TYPE_ADMIN_PAGE));
+  g_assert_cmpint (sr_window_get_page (window), ==, SR_PAGE_LANGUAGE);
+}
+
+static void
+submit_report (Fixture    *fixture,
+               const char *narrative)
+{
+  g_autoptr(SrProfile) profile = sr_outbox_get_profile (fixture->outbox, NULL);
+  g_autoptr(SrAnswers) answers = sr_answers_new (sr_form_get_id (sr_profile_get_form (profile)), "en");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *receipt = NULL;
+
+  sr_answers_set_text (answers, "role", "survivor");
+  sr_answers_set_text (answers, "narrative", narrative);
+  sr_answers_set_bool (answers, "consent", TRUE);
+  receipt = sr_outbox_submit (fixture->outbox, answers, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (receipt);
+}
+
+static GBytes *
+make_ack (SrOrgSecret *secret,
+          GPtrArray   *envelopes)
+{
+  g_autofree guint8 (*ids)[SR_ENVELOPE_ID_BYTES] = g_malloc0 (SR_ENVELOPE_ID_BYTES * MAX (envelopes->len, 1));
+  g_autoptr(GError) error = NULL;
+  GBytes *ack;
+
+  for (guint i = 0; i < envelopes->len; i++)
+    {
+      gsize len;
+      const guint8 *data = g_bytes_get_data (g_ptr_array_index (envelopes, i), &len);
+
+      sr_envelope_id (data, len, ids[i]);
+    }
+  ack = sr_ack_create ((const guint8 (*)[SR_ENVELOPE_ID_BYTES]) ids, envelopes->len, secret, &error);
+  g_assert_no_error (error);
+
+  return ack;
+}
+
+static GFile *
+write_temp (const char *dir,
+            const char *name,
+            GBytes     *bytes)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &error);
+  g_assert_no_error (error);
+
+  return g_file_new_for_path (path);
+}
+
+static void
+test_admin_export_ack (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  SrWindow *window = fixture->window;
+  g_autoptr(SrSecret) pin = secret_text (PIN);
+  g_autoptr(SrOrgSecret) stranger = sr_org_secret_generate ();
+  g_autofree char *usb = g_build_filename (fixture->dir, "usb", NULL);
+  g_autofree char *bundle_path = g_build_filename (usb, "backup.srb", NULL);
+  g_autoptr(GFile) bundle_file = g_file_new_for_path (bundle_path);
+  g_autoptr(GPtrArray) envelopes = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr(SrBundleReader) reader = NULL;
+  g_autoptr(GBytes) forged = NULL;
+  g_autoptr(GBytes) ack = NULL;
+  g_autoptr(GFile) forged_file = NULL;
+  g_autoptr(GFile) ack_file = NULL;
+  g_autoptr(GError) error = NULL;
+  guint pending = 99, exported = 99, acknowledged = 99;
+
+  g_assert_cmpint (g_mkdir_with_parents (usb, 0700), ==, 0);
+  submit_report (fixture, NARRATIVE);
+  submit_report (fixture, PLACE);
+  g_assert_true (sr_outbox_set_admin_pin (fixture->outbox, pin, &error));
+  g_assert_no_error (error);
+
+  open_admin (window);
+  unlock (window, PIN);
+  g_assert_cmpstr (label_text (window, "pending"), ==, "2");
+  g_assert_cmpstr (label_text (window, "exported"), ==, "0");
+  g_assert_cmpuint (check_accessible_names (GTK_WIDGET (window), "admin"), >=, 6);
+  /* The key the kiosk trusts, for the keeper to check at any time. */
+  {
+    g_autofree char *pinned = sr_outbox_get_fingerprint (fixture->outbox, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (label_text (window, "fingerprint-digits"), ==, pinned);
+  }
+  screenshot (window, "admin");
+
+  /* Export: the same code the file dialog leads to. */
+  sr_admin_page_export_to (admin_page (window), bundle_file);
+  g_assert_true (sr_admin_page_get_busy (admin_page (window)));
+  wait_for (window, admin_idle, "the export");
+  {
+    g_autofree char *expected =
+      g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                    "Exported %u report. Take the stick to the organisation, by hand or by someone you trust.",
+                                    "Exported %u reports. Take the stick to the organisation, by hand or by someone you trust.",
+                                    2),
+                       2);
+
+    g_assert_cmpstr (sr_admin_page_get_status (admin_page (window)), ==, expected);
+  }
+  g_assert_cmpstr (label_text (window, "pending"), ==, "0");
+  g_assert_cmpstr (label_text (window, "exported"), ==, "2");
+  sr_outbox_get_counts (fixture->outbox, &pending, &exported, &acknowledged);
+  g_assert_cmpuint (pending, ==, 0);
+  g_assert_cmpuint (exported, ==, 2);
+  screenshot (window, "admin-exported");
+  scroll_to_end (window);
+  screenshot (window, "admin-profile");
+
+  /* The organisation can open the bundle: both reports are in it. */
+  reader = sr_bundle_reader_new (bundle_path, fixture->secret, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sr_bundle_reader_get_n_records (reader), ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      GBytes *record = sr_bundle_reader_get_record (reader, i, &error);
+
+      g_assert_no_error (error);
+      g_ptr_array_add (envelopes, record);
+    }
+
+  /* An acknowledgement signed by someone else deletes nothing. */
+  forged = make_ack (stranger, envelopes);
+  forged_file = write_temp (usb, "forged.sra", forged);
+  sr_admin_page_apply_ack_from (admin_page (window), forged_file);
+  wait_for (window, admin_idle, "the forged acknowledgement");
+  g_assert_cmpstr (sr_admin_page_get_status (admin_page (window)), ==,
+                   T_("This acknowledgement was not signed by the organisation this kiosk trusts. Nothing was deleted."));
+  g_assert_true (gtk_widget_has_css_class (find_by_name (window, "admin-status"), "error"));
+  sr_outbox_get_counts (fixture->outbox, &pending, &exported, &acknowledged);
+  g_assert_cmpuint (exported, ==, 2);
+  g_assert_cmpuint (acknowledged, ==, 0);
+
+  /* The organisation's own deletes both. */
+  ack = make_ack (fixture->secret, envelopes);
+  ack_file = write_temp (usb, "ack.sra", ack);
+  sr_admin_page_apply_ack_from (admin_page (window), ack_file);
+  wait_for (window, admin_idle, "the acknowledgement");
+  {
+    g_autofree char *expected =
+      g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                    "The organisation received %u report. It was deleted from this kiosk.",
+                                    "The organisation received %u reports. They were deleted from this kiosk.",
+                                    2),
+                       2);
+
+    g_assert_cmpstr (sr_admin_page_get_status (admin_page (window)), ==, expected);
+  }
+  g_assert_false (gtk_widget_has_css_class (find_by_name (window, "admin-status"), "error"));
+  g_assert_cmpstr (label_text (window, "exported"), ==, "0");
+  g_assert_cmpstr (label_text (window, "acknowledged"), ==, "2");
+  sr_outbox_get_counts (fixture->outbox, &pending, &exported, &acknowledged);
+  g_assert_cmpuint (pending + exported, ==, 0);
+  g_assert_cmpuint (acknowledged, ==, 2);
+
+  /* Nothing left to export. */
+  g_assert_false (gtk_widget_get_sensitive (find_by_name (window, "export")));
+
+  /* A keeper who walks away leaves the area locked behind them. */
+  sr_window_set_idle_timeout (window, 1, 1);
+  wait_for (window, is_language, "the idle lock");
+  g_assert_null (find_by_type (window, SR_TYPE_ADMIN_PAGE));
+}
+
+static void
+test_admin_provision (void)
+{
+  g_autofree char *dir = sr_test_mkdtemp ();
+  g_autoptr(SrOrgSecret) demo_secret = sr_org_secret_generate ();
+  g_autoptr(SrOrgSecret) org_secret = sr_org_secret_generate ();
+  g_autoptr(SrOrgSecret) stranger = sr_org_secret_generate ();
+  g_autoptr(SrOutbox) outbox = make_outbox (dir, demo_secret, TRUE);
+  g_autoptr(SrSecret) pin = secret_text (PIN);
+  g_autoptr(GBytes) org_profile = make_profile (org_secret, FALSE);
+  g_autoptr(GBytes) foreign_profile = make_profile (stranger, FALSE);
+  g_autoptr(GFile) org_file = write_temp (dir, "org.srp", org_profile);
+  g_autoptr(GFile) foreign_file = write_temp (dir, "other.srp", foreign_profile);
+  g_autoptr(SrProfile) profile = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *digits = NULL;
+  g_autofree char *words = NULL;
+  g_autofree char *pinned = NULL;
+  SrOrgPublic pub;
+  SrWindow *window;
+
+  sr_org_secret_get_public (org_secret, &pub);
+  digits = sr_fingerprint_digits (pub.sign);
+  words = sr_fingerprint_words (pub.sign);
+  g_assert_true (sr_outbox_set_admin_pin (outbox, pin, &error));
+  g_assert_no_error (error);
+
+  /* A kiosk on the demo profile refuses to take reports... */
+  window = sr_window_new (NULL, outbox, SR_WINDOW_KIOSK);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for_draw (window);
+  g_assert_cmpint (sr_window_get_page (window), ==, SR_PAGE_PROBLEM);
+  g_assert_null (find (GTK_WIDGET (window), match_action, "win.next"));
+  /* Its admin area is not offered on screen, only by its shortcut. */
+  g_assert_false (menu_has_action (window, "win.admin"));
+  g_assert_true (menu_has_action (window, "win.large-text"));
+  screenshot (window, "kiosk-demo");
+
+  /* ...until its keeper provisions the organisation's profile, after
+   * comparing the fingerprint shown with the one given to them. */
+  open_admin (window);
+  unlock (window, PIN);
+  sr_admin_page_open_profile (admin_page (window), org_file);
+  g_assert_cmpint (sr_admin_page_get_view (admin_page (window)), ==, SR_ADMIN_VIEW_PROVISION);
+  g_assert_cmpstr (label_text (window, "new-digits"), ==, digits);
+  g_assert_cmpstr (label_text (window, "new-words"), ==, words);
+  g_assert_nonnull (strstr (label_text (window, "new-profile"), "Test Organisation"));
+  screenshot (window, "admin-provision");
+  click_name (window, "provision-confirm");
+  g_assert_cmpint (sr_admin_page_get_view (admin_page (window)), ==, SR_ADMIN_VIEW_MAIN);
+  g_assert_true (sr_admin_page_get_provisioned (admin_page (window)));
+  pinned = sr_outbox_get_fingerprint (outbox, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (pinned, ==, digits);
+
+  /* Another organisation's profile is refused, and said to be. */
+  sr_admin_page_open_profile (admin_page (window), foreign_file);
+  g_assert_true (gtk_widget_get_mapped (find_by_name (window, "provision-warning")));
+  click_name (window, "provision-confirm");
+  g_assert_cmpint (sr_admin_page_get_view (admin_page (window)), ==, SR_ADMIN_VIEW_PROVISION);
+  g_assert_cmpstr (label_text (window, "provision-error"), ==,
+                   T_("This profile was signed by another organisation, not the one this kiosk trusts. Nothing was changed."));
+  click_name (window, "provision-cancel");
+  g_clear_pointer (&pinned, g_free);
+  pinned = sr_outbox_get_fingerprint (outbox, &error);
+  g_assert_cmpstr (pinned, ==, digits);
+
+  /* Leaving, the kiosk takes reports: no refusal, no demo banner. */
+  click_name (window, "leave-admin");
+  g_assert_cmpint (sr_window_get_page (window), ==, SR_PAGE_LANGUAGE);
+  g_assert_null (find (GTK_WIDGET (window), match_css_class, "demo-banner"));
+  profile = sr_application_load_profile (outbox, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_false (sr_profile_is_demo (profile));
+  start (window, test_lang ());
+  g_assert_cmpint (sr_window_get_page (window), ==, SR_PAGE_QUESTION);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  pump ();
+  sr_test_rmdir (dir);
+  sr_i18n_reset_language ();
+}
+
+/* Larger text and stronger contrast */
+
+static int
+natural_height (GtkWidget *widget)
+{
+  int natural = 0;
+
+  gtk_widget_measure (widget, GTK_ORIENTATION_VERTICAL, -1, NULL, &natural, NULL, NULL);
+  return natural;
+}
+
+static void
+label_color (GtkWidget *label,
+             GdkRGBA   *color)
+{
+  gtk_style_context_get_color (gtk_widget_get_style_context (label), color);
+}
+
+static void
+test_view_switches (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  SrWindow *window = fixture->window;
+  GtkWidget *title = find (GTK_WIDGET (window), match_css_class, "title-1");
+  GtkWidget *large = find_by_name (window, "large-text");
+  int normal_height = natural_height (title);
+  GdkRGBA normal_color, color;
+
+  /* The switches are on the first screen, before any language. */
+  g_assert_cmpint (sr_window_get_page (window), ==, SR_PAGE_LANGUAGE);
+  g_assert_true (GTK_IS_TOGGLE_BUTTON (large));
+  g_assert_true (GTK_IS_TOGGLE_BUTTON (find_by_name (window, "high-contrast")));
+  label_color (title, &normal_color);
+  g_assert_cmpfloat (normal_color.alpha, <, 0.95);
+
+  /* Larger text: half as large again. */
+  click (large);
+  g_assert_true (sr_window_get_large_text (window));
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (large)));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window), "large-text"));
+  wait_for_draw (window);
+  g_assert_cmpint (natural_height (title) * 10, >=, normal_height * 13);
+  screenshot (window, "large-text");
+
+  /* Stronger contrast, here from the main menu's action mid-form: text
+   * in full black. */
+  start (window, test_lang ());
+  skip_to (window, "role");
+  g_assert_true (sr_window_get_large_text (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.high-contrast", NULL));
+  pump ();
+  g_assert_true (sr_window_get_high_contrast (window));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window), "high-contrast"));
+  wait_for_draw (window);
+  label_color (find (GTK_WIDGET (current_question_page (window)), match_css_class, "question-title"), &color);
+  g_assert_cmpfloat (color.red, ==, 0);
+  g_assert_cmpfloat (color.green, ==, 0);
+  g_assert_cmpfloat (color.blue, ==, 0);
+  g_assert_cmpfloat (color.alpha, ==, 1);
+  choose_option (window, "survivor");
+  screenshot (window, "high-contrast");
+
+  /* Nothing about the last person stays: quick exit switches both off. */
+  click_action (window, "win.quick-exit");
+  g_assert_false (sr_window_get_large_text (window));
+  g_assert_false (sr_window_get_high_contrast (window));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (window), "large-text"));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (window), "high-contrast"));
+  wait_for_draw (window);
+  title = find (GTK_WIDGET (window), match_css_class, "title-1");
+  g_assert_cmpint (natural_height (title), ==, normal_height);
+  label_color (title, &color);
+  g_assert_true (gdk_rgba_equal (&color, &normal_color));
+  g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (find_by_name (window, "large-text"))));
+}
+
+/* Operator mode */
+
+static gboolean
+focus_within (GtkWidget *widget)
+{
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *focus = GTK_IS_WINDOW (root) ? gtk_window_get_focus (GTK_WINDOW (root)) : NULL;
+
+  return focus != NULL && (focus == widget || gtk_widget_is_ancestor (focus, widget));
+}
+
+static SrQuestionPage *
+question_page_named (SrWindow   *window,
+                     const char *id)
+{
+  GtkWidget *page = find (GTK_WIDGET (window), match_name, id);
+
+  g_assert_true (SR_IS_QUESTION_PAGE (page));
+  return SR_QUESTION_PAGE (page);
+}
+
+static void
+assert_part (SrWindow *window,
+             guint     part,
+             guint     parts)
+{
+  g_autofree char *expected = g_strdup_printf (T_("Part %u of %u"), part, parts);
+
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (find_by_name (window, "progress"))), ==, expected);
+}
+
+/* A button pressed from the keyboard acts a moment later, as it shows
+ * itself pressed. */
+static gboolean
+role_answered (SrWindow *window)
+{
+  return sr_answers_has (sr_window_get_answers (window), "role");
+}
+
+static gboolean
+danger_answered (SrWindow *window)
+{
+  return sr_answers_has (sr_window_get_answers (window), "danger_now");
+}
+
+static void
+test_operator (void)
+{
+  g_autofree char *dir = sr_test_mkdtemp ();
+  g_autoptr(SrOrgSecret) secret = sr_org_secret_generate ();
+  g_autoptr(SrOutbox) outbox = make_outbox (dir, secret, FALSE);
+  g_autoptr(SrAnswers) sent = NULL;
+  g_autofree char *receipt = NULL;
+  Fixture fixture = { dir, secret, outbox, NULL };
+  SrWindow *window;
+  GtkWidget *survivor;
+  GtkWidget *entry;
+  SrQuestionPage *place;
+
+  window = sr_window_new (NULL, outbox, SR_WINDOW_OPERATOR);
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for_draw (window);
+
+  /* Straight from the language to the first part of the form: all its
+   * questions on one page, the first one's answer in focus. */
+  choose_language (window, test_lang ());
+  g_assert_cmpint (sr_window_get_page (window), ==, SR_PAGE_SECTION);
+  g_assert_true (SR_IS_SECTION_PAGE (find_by_type (window, SR_TYPE_SECTION_PAGE)));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (question_page_named (window, "role"))));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (question_page_named (window, "danger_now"))));
+  survivor = find (GTK_WIDGET (question_page_named (window, "role")), match_name, "survivor");
+  g_assert_true (gtk_widget_has_focus (survivor));
+  assert_part (window, 1, 7);
+
+  /* From the keyboard: Enter on an answer chooses it and moves to the
+   * next question. */
+  g_signal_emit_by_name (survivor, "activate");
+  wait_for (window, role_answered, "Enter to choose");
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (survivor)));
+  g_assert_cmpstr (sr_answers_get_text (sr_window_get_answers (window), "role"), ==, "survivor");
+  g_assert_true (focus_within (GTK_WIDGET (question_page_named (window, "danger_now"))));
+  screenshot (window, "operator");
+
+  /* Enter on the last question of the part leads to Next, and Next to the
+   * next part. */
+  g_signal_emit_by_name (find (GTK_WIDGET (question_page_named (window, "danger_now")), match_name, "no"),
+                         "activate");
+  wait_for (window, danger_answered, "Enter to choose");
+  g_assert_true (gtk_widget_has_focus (find_by_name (window, "next")));
+  click_action (window, "win.next");
+  g_assert_cmpint (sr_window_get_page (window), ==, SR_PAGE_SECTION);
+  assert_part (window, 2, 7);
+
+  /* A text field: Enter moves on to the next question, not the next
+   * page. */
+  place = question_page_named (window, "current_place");
+  entry = find (GTK_WIDGET (place), match_type, GSIZE_TO_POINTER (GTK_TYPE_ENTRY));
+  gtk_widget_grab_focus (entry);
+  gtk_editable_set_text (GTK_EDITABLE (entry), PLACE);
+  g_signal_emit_by_name (gtk_editable_get_delegate (GTK_EDITABLE (entry)), "activate");
+  pump ();
+  g_assert_cmpint (sr_window_get_page (window), ==, SR_PAGE_SECTION);
+  g_assert_false (focus_within (GTK_WIDGET (place)));
+  g_assert_true (focus_within (GTK_WIDGET (question_page_named (window, "held_country"))));
+  screenshot (window, "operator-where");
+
+  /* Ctrl+Enter: to the review, then the same sealing as everywhere. */
+  g_assert_true (has_shortcut (window, "<Control>Return", "win.review"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.review", NULL));
+  pump ();
+  g_assert_cmpint (sr_window_get_page (window), ==, SR_PAGE_REVIEW);
+  receipt = review_and_seal (window);
+  g_assert_nonnull (receipt);
+
+  sent = open_report (&fixture, receipt);
+  g_assert_cmpstr (sr_answers_get_text (sent, "role"), ==, "survivor");
+  g_assert_cmpstr (sr_answers_get_text (sent, "danger_now"), ==, "no");
+  g_assert_cmpstr (sr_answers_get_text (sent, "current_place"), ==, PLACE);
+  g_assert_cmpuint (sr_answers_get_n (sent), ==, 4);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  pump ();
+  sr_test_rmdir (dir);
+  sr_i18n_reset_language ();
+}
+
 static void
 test_idle (Fixture       *fixture,
            gconstpointer  data)
@@ -988,7 +2045,7 @@ test_kiosk (void)
   g_assert_null (profile);
 
   /* It cannot be closed from the screen. */
-  window = sr_window_new (NULL, outbox, TRUE);
+  window = sr_window_new (NULL, outbox, SR_WINDOW_KIOSK);
   g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
   gtk_window_present (GTK_WINDOW (window));
   wait_for_draw (window);
@@ -1004,7 +2061,7 @@ test_kiosk (void)
 
   /* Without a profile the keeper is told what to do, and nothing else
    * shows. */
-  window = sr_window_new (NULL, NULL, TRUE);
+  window = sr_window_new (NULL, NULL, SR_WINDOW_KIOSK);
   g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
   sr_window_show_problem (window, "This kiosk is not set up yet",
                           "It needs the organisation’s signed profile before it can take reports.",
@@ -1020,6 +2077,34 @@ test_kiosk (void)
   g_assert_null (window);
 
   sr_test_rmdir (dir);
+}
+
+/* The About window says when the translation in use is a draft, in that
+ * language; English, the source, says nothing of the kind. */
+static void
+test_about_draft (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  const char *sentence = "This translation is a draft. It has not yet been reviewed by a native speaker.";
+  SrWindow *window = fixture->window;
+  GtkWindow *about;
+  const char *comments;
+
+  start (window, "en");
+  about = sr_window_show_about (window);
+  comments = adw_about_window_get_comments (ADW_ABOUT_WINDOW (about));
+  g_assert_true (comments == NULL || strstr (comments, "draft") == NULL);
+  gtk_window_destroy (about);
+
+  click_action (window, "win.language");
+  choose_language (window, "th");
+  about = sr_window_show_about (window);
+  comments = adw_about_window_get_comments (ADW_ABOUT_WINDOW (about));
+  g_assert_nonnull (comments);
+  g_assert_cmpstr (comments, !=, "");
+  g_assert_cmpstr (comments, !=, sentence);
+  g_assert_cmpstr (comments, ==, g_dgettext ("safereport", sentence));
+  gtk_window_destroy (about);
 }
 
 int
@@ -1062,9 +2147,19 @@ main (int   argc,
   g_test_add ("/sr/ui/accessible", Fixture, NULL, fixture_set_up, test_accessible, fixture_tear_down);
   g_test_add ("/sr/ui/show-if", Fixture, NULL, fixture_set_up, test_show_if, fixture_tear_down);
   g_test_add ("/sr/ui/review-edit", Fixture, NULL, fixture_set_up, test_review_edit, fixture_tear_down);
+  g_test_add ("/sr/ui/seal-error", Fixture, NULL, fixture_set_up, test_seal_error, fixture_tear_down);
+  g_test_add ("/sr/ui/receipt-qr", Fixture, NULL, fixture_set_up, test_receipt_qr, fixture_tear_down);
+  g_test_add ("/sr/ui/receipt-save", Fixture, NULL, fixture_set_up, test_receipt_save, fixture_tear_down);
+  g_test_add_func ("/sr/ui/receipt-kiosk", test_receipt_kiosk);
+  g_test_add ("/sr/ui/admin-pin", Fixture, NULL, fixture_set_up, test_admin_pin, fixture_tear_down);
+  g_test_add ("/sr/ui/admin-export-ack", Fixture, NULL, fixture_set_up, test_admin_export_ack, fixture_tear_down);
+  g_test_add_func ("/sr/ui/admin-provision", test_admin_provision);
+  g_test_add ("/sr/ui/view-switches", Fixture, NULL, fixture_set_up, test_view_switches, fixture_tear_down);
+  g_test_add_func ("/sr/ui/operator", test_operator);
   g_test_add ("/sr/ui/idle", Fixture, NULL, fixture_set_up, test_idle, fixture_tear_down);
   g_test_add ("/sr/ui/demo", Fixture, "demo", fixture_set_up, test_demo, fixture_tear_down);
   g_test_add ("/sr/ui/real-profile", Fixture, NULL, fixture_set_up, test_real_profile, fixture_tear_down);
+  g_test_add ("/sr/ui/about-draft", Fixture, NULL, fixture_set_up, test_about_draft, fixture_tear_down);
   g_test_add_func ("/sr/ui/kiosk", test_kiosk);
 
   return g_test_run ();

@@ -18,7 +18,7 @@ struct _SrApplication
 {
   AdwApplication  parent_instance;
 
-  gboolean        kiosk;
+  SrWindowMode    mode;
   char           *data_dir;
   SrWindow       *window;
 };
@@ -28,6 +28,8 @@ G_DEFINE_FINAL_TYPE (SrApplication, sr_application, ADW_TYPE_APPLICATION)
 static const GOptionEntry options[] = {
   { "kiosk", 'k', G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
     N_("Run as a kiosk: full screen, cannot be closed, refuses the demo profile"), NULL },
+  { "operator", 'o', G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
+    N_("Operator mode, for a hotline taking a report by phone: a section of the form per page, fast from the keyboard"), NULL },
   { "data-dir", 'd', G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, NULL,
     N_("Keep the outbox in DIR"), N_("DIR") },
   { NULL }
@@ -96,35 +98,10 @@ sr_application_load_profile (SrOutbox  *outbox,
 }
 
 static void
-show_problem (SrApplication *self,
-              const GError  *error)
-{
-  g_autofree char *quoted = g_shell_quote (self->data_dir);
-  g_autofree char *command = g_strdup_printf ("safereport-cli --data-dir %s provision PROFILE.srp", quoted);
-
-  if (self->kiosk && g_error_matches (error, SR_ERROR, SR_ERROR_NOT_PROVISIONED))
-    sr_window_show_problem (self->window,
-                            _("This kiosk is not set up yet"),
-                            _("It needs the organisation’s signed profile before it can take reports. The person who looks after this kiosk can provision it with this command, then compare the fingerprint it prints with the one the organisation gave them:"),
-                            command);
-  else if (self->kiosk && g_error_matches (error, SR_ERROR, SR_ERROR_INVALID))
-    sr_window_show_problem (self->window,
-                            _("This kiosk has only the demo profile"),
-                            _("Reports made with the demo profile can be read by anyone, so a kiosk does not take them. Provision the organisation’s signed profile, then start the kiosk again:"),
-                            command);
-  else
-    sr_window_show_problem (self->window,
-                            _("SafeReport cannot take reports here"),
-                            error->message,
-                            NULL);
-}
-
-static void
 sr_application_activate (GApplication *application)
 {
   SrApplication *self = SR_APPLICATION (application);
   g_autoptr(SrOutbox) outbox = NULL;
-  g_autoptr(SrProfile) profile = NULL;
   g_autoptr(GError) error = NULL;
 
   if (self->window != NULL)
@@ -133,14 +110,14 @@ sr_application_activate (GApplication *application)
       return;
     }
 
+  /* The window loads the profile itself, and loads it again when the
+   * keeper provisions one from the admin area. */
   outbox = sr_outbox_new (self->data_dir, &error);
-  if (outbox != NULL)
-    profile = sr_application_load_profile (outbox, self->kiosk, &error);
-
-  self->window = sr_window_new (GTK_APPLICATION (self), profile != NULL ? outbox : NULL, self->kiosk);
+  self->window = sr_window_new (GTK_APPLICATION (self), outbox, self->mode);
   g_object_add_weak_pointer (G_OBJECT (self->window), (gpointer *) &self->window);
-  if (profile == NULL)
-    show_problem (self, error);
+  if (outbox == NULL)
+    sr_window_show_problem (self->window, _("SafeReport cannot take reports here"),
+                            error->message, NULL);
 
   gtk_window_present (GTK_WINDOW (self->window));
 }
@@ -151,8 +128,16 @@ sr_application_handle_local_options (GApplication *application,
 {
   SrApplication *self = SR_APPLICATION (application);
   const char *data_dir = NULL;
+  gboolean kiosk = FALSE, operator_mode = FALSE;
 
-  g_variant_dict_lookup (dict, "kiosk", "b", &self->kiosk);
+  g_variant_dict_lookup (dict, "kiosk", "b", &kiosk);
+  g_variant_dict_lookup (dict, "operator", "b", &operator_mode);
+  if (kiosk && operator_mode)
+    {
+      g_printerr ("%s\n", _("--operator is for a hotline’s desktop; a kiosk is for the people reporting. Choose one."));
+      return 1;
+    }
+  self->mode = kiosk ? SR_WINDOW_KIOSK : operator_mode ? SR_WINDOW_OPERATOR : SR_WINDOW_DESKTOP;
   if (g_variant_dict_lookup (dict, "data-dir", "^&ay", &data_dir))
     {
       g_free (self->data_dir);
@@ -160,6 +145,18 @@ sr_application_handle_local_options (GApplication *application,
     }
 
   return -1;
+}
+
+static void
+sr_application_dispose (GObject *object)
+{
+  SrApplication *self = SR_APPLICATION (object);
+
+  if (self->window != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->window), (gpointer *) &self->window);
+  self->window = NULL;
+
+  G_OBJECT_CLASS (sr_application_parent_class)->dispose (object);
 }
 
 static void
@@ -178,6 +175,7 @@ sr_application_class_init (SrApplicationClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
+  object_class->dispose = sr_application_dispose;
   object_class->finalize = sr_application_finalize;
   app_class->activate = sr_application_activate;
   app_class->handle_local_options = sr_application_handle_local_options;

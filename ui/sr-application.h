@@ -7,8 +7,8 @@
 
 G_BEGIN_DECLS
 
-/* The app: options --kiosk and --data-dir, the outbox, the profile, and
- * one window. */
+/* The app: options --kiosk, --operator and --data-dir, the outbox, and
+ * one window, which loads the profile. */
 #define SR_TYPE_APPLICATION (sr_application_get_type ())
 G_DECLARE_FINAL_TYPE (SrApplication, sr_application, SR, APPLICATION, AdwApplication)
 

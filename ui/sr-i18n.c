@@ -61,6 +61,7 @@ void
 sr_i18n_init (void)
 {
   const char *messages;
+  const char *localedir;
 
   setlocale (LC_ALL, "");
 
@@ -71,7 +72,10 @@ sr_i18n_init (void)
   if (messages == NULL || g_str_equal (messages, "C") || g_str_equal (messages, "POSIX"))
     setlocale (LC_ALL, "C.UTF-8");
 
-  bindtextdomain (GETTEXT_PACKAGE, SR_LOCALEDIR);
+  /* The installed catalogues, or the ones in a build directory for a run
+   * from the source tree (scripts/run, the tests). */
+  localedir = g_getenv ("SAFEREPORT_LOCALEDIR");
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL && *localedir != '\0' ? localedir : SR_LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
@@ -182,6 +186,17 @@ apply (const char *lang,
                                                           : GTK_TEXT_DIR_LTR);
 }
 
+gboolean
+sr_i18n_is_draft (void)
+{
+  /* The empty msgid looks up the catalogue's header. */
+  const char *header = dgettext (GETTEXT_PACKAGE, "");
+
+  if (header == NULL || *header == '\0')
+    return FALSE;
+  return strstr (header, "X-SafeReport-Status: reviewed") == NULL;
+}
+
 void
 sr_i18n_set_language (const char *lang)
 {
@@ -228,6 +243,40 @@ sr_i18n_pick (JsonNode   *node,
     return json_object_get_string_member_with_default (object, members->data, NULL);
 
   return NULL;
+}
+
+static void
+apply_to_widget (GtkWidget     *widget,
+                 PangoLanguage *language)
+{
+  /* Only what shows text has a context worth telling. */
+  if (GTK_IS_LABEL (widget) || GTK_IS_TEXT (widget))
+    {
+      PangoContext *context = gtk_widget_get_pango_context (widget);
+
+      if (pango_context_get_language (context) != language)
+        {
+          pango_context_set_language (context, language);
+          gtk_widget_queue_resize (widget);
+        }
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    apply_to_widget (child, language);
+}
+
+void
+sr_i18n_apply_to_widget (GtkWidget *root)
+{
+  g_autofree char *code = NULL;
+
+  g_return_if_fail (GTK_IS_WIDGET (root));
+
+  /* Pango names languages as "zh-cn", not "zh_CN". */
+  code = g_strdelimit (g_ascii_strdown (sr_i18n_get_language (), -1), "_", '-');
+  apply_to_widget (root, pango_language_from_string (code));
 }
 
 const char *

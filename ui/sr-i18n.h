@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <glib.h>
+#include <gtk/gtk.h>
 #include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
@@ -21,12 +21,21 @@ void        sr_i18n_set_language    (const char *lang);
 void        sr_i18n_reset_language  (void);
 /* The language in use (a SafeReport code such as "zh_CN"). */
 const char *sr_i18n_get_language    (void);
+/* Whether the catalogue of the current language is a draft that no native
+ * speaker has reviewed yet (its header says X-SafeReport-Status: draft).
+ * English, the source, is never a draft. */
+gboolean    sr_i18n_is_draft        (void);
 /* The language the system asks for, if SafeReport has it, else "en". */
 const char *sr_i18n_get_system_language (void);
 /* A string that is either plain or an object of translations
  * ({"en": …, "th": …}), in lang, falling back to English, then to any. */
 const char *sr_i18n_pick            (JsonNode   *node,
                                      const char *lang);
+/* Tells Pango the language of every widget under root, so that it picks
+ * the glyph forms of that language: Chinese, Japanese and Korean share
+ * code points but not shapes or punctuation. GTK sets it once, from the
+ * locale the app started in; call this on what is shown after a switch. */
+void        sr_i18n_apply_to_widget (GtkWidget  *root);
 /* A country's name in the language in use. */
 const char *sr_i18n_country_name    (const char *english_name);
 

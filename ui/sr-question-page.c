@@ -19,6 +19,7 @@ struct _SrQuestionPage
 {
   AdwBin         parent_instance;
 
+  GtkScrolledWindow *scrolled_window;
   GtkLabel      *title_label;
   GtkLabel      *help_label;
   GtkBox        *editor_box;
@@ -52,6 +53,7 @@ G_DEFINE_FINAL_TYPE (SrQuestionPage, sr_question_page, ADW_TYPE_BIN)
 
 enum {
   CHANGED,
+  DONE,
   N_SIGNALS
 };
 
@@ -1022,8 +1024,22 @@ sr_question_page_class_init (SrQuestionPageClass *klass)
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 0);
 
+  /**
+   * SrQuestionPage::done:
+   *
+   * In compact mode, the person pressed Enter on the answer: time to move
+   * to the next question.
+   */
+  signals[DONE] =
+    g_signal_new ("done",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/safereport/SafeReport/sr-question-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, SrQuestionPage, scrolled_window);
   gtk_widget_class_bind_template_child (widget_class, SrQuestionPage, title_label);
   gtk_widget_class_bind_template_child (widget_class, SrQuestionPage, help_label);
   gtk_widget_class_bind_template_child (widget_class, SrQuestionPage, editor_box);
@@ -1157,4 +1173,80 @@ sr_question_page_wipe (SrQuestionPage *self)
   sr_question_page_detach (self);
   empty_controls (self);
   gtk_widget_set_sensitive (GTK_WIDGET (self->clear_button), FALSE);
+}
+
+static void
+emit_done (SrQuestionPage *self)
+{
+  g_signal_emit (self, signals[DONE], 0);
+}
+
+static void
+on_choice_activated (GtkButton      *button,
+                     SrQuestionPage *self)
+{
+  /* Enter or Space chose this answer (a click does not come here). */
+  emit_done (self);
+}
+
+void
+sr_question_page_set_compact (SrQuestionPage *self)
+{
+  g_return_if_fail (SR_IS_QUESTION_PAGE (self));
+
+  /* One of several on a page that scrolls as a whole. */
+  gtk_scrolled_window_set_policy (self->scrolled_window, GTK_POLICY_NEVER, GTK_POLICY_NEVER);
+  gtk_widget_add_css_class (GTK_WIDGET (self), "compact");
+
+  /* Enter moves on to the next question, not to the next page. */
+  if (self->entry != NULL)
+    {
+      gtk_entry_set_activates_default (self->entry, FALSE);
+      g_signal_connect_swapped (self->entry, "activate", G_CALLBACK (emit_done), self);
+    }
+  if (self->spin != NULL)
+    {
+      GtkEditable *delegate = gtk_editable_get_delegate (GTK_EDITABLE (self->spin));
+
+      /* GTK 4.8's spin button has no "activate" of its own; its text
+       * field does. */
+      if (GTK_IS_TEXT (delegate))
+        {
+          gtk_text_set_activates_default (GTK_TEXT (delegate), FALSE);
+          g_signal_connect_swapped (delegate, "activate", G_CALLBACK (emit_done), self);
+        }
+    }
+  if (self->search != NULL)
+    g_signal_connect_data (self->search, "activate", G_CALLBACK (emit_done), self,
+                           NULL, G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+
+  switch (sr_question_get_kind (self->question))
+    {
+    case SR_QUESTION_SINGLE_CHOICE:
+    case SR_QUESTION_YES_NO:
+      for (guint i = 0; i < self->choices->len; i++)
+        g_signal_connect_after (g_ptr_array_index (self->choices, i), "activate",
+                                G_CALLBACK (on_choice_activated), self);
+      break;
+    case SR_QUESTION_MULTIPLE_CHOICE:
+    case SR_QUESTION_SHORT_TEXT:
+    case SR_QUESTION_LONG_TEXT:
+    case SR_QUESTION_DATE:
+    case SR_QUESTION_COUNTRY:
+    case SR_QUESTION_NUMBER:
+    case SR_QUESTION_CONSENT:
+    case SR_QUESTION_INFO:
+    default:
+      /* Several answers, a story with lines of its own, or lists that open
+       * on Enter: Tab moves on. */
+      break;
+    }
+}
+
+gboolean
+sr_question_page_takes_focus (SrQuestionPage *self)
+{
+  g_return_val_if_fail (SR_IS_QUESTION_PAGE (self), FALSE);
+
+  return sr_question_get_kind (self->question) != SR_QUESTION_INFO;
 }

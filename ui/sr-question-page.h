@@ -26,6 +26,13 @@ void        sr_question_page_detach       (SrQuestionPage *self);
 /* Detaches, then empties every text buffer and choice on the page. */
 void        sr_question_page_wipe         (SrQuestionPage *self);
 
+/* For operator mode: the page becomes one of several on a scrolling page,
+ * and Enter in a field, or on a choice, emits "done" instead of going to
+ * the next page. Call once, after sr_question_page_new. */
+void        sr_question_page_set_compact  (SrQuestionPage *self);
+/* Whether the page has a control to answer with (info pages have none). */
+gboolean    sr_question_page_takes_focus  (SrQuestionPage *self);
+
 /* The text a yes/no answer shows, in the language in use. */
 const char *sr_question_yes_no_label      (const char     *value);
 

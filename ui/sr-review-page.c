@@ -112,7 +112,9 @@ make_row (SrReviewPage *self,
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   GtkWidget *texts = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
   GtkWidget *question_label = gtk_label_new (label_text);
-  GtkWidget *answer_label = gtk_label_new (answer != NULL ? answer : _("Skipped"));
+  GtkWidget *answer_label = gtk_label_new (answer != NULL ? answer
+                                            : sr_question_get_required (question) ? _("Not answered yet: this answer is needed")
+                                            : _("Skipped"));
   GtkWidget *edit = gtk_button_new_with_mnemonic (_("_Edit"));
   /* Translators: what a screen reader says for the Edit button next to an
    * answer; %s is the question. */
@@ -136,7 +138,9 @@ make_row (SrReviewPage *self,
   gtk_label_set_lines (GTK_LABEL (answer_label), 4);
   gtk_label_set_ellipsize (GTK_LABEL (answer_label), PANGO_ELLIPSIZE_END);
   gtk_widget_add_css_class (answer_label, "review-answer");
-  if (answer == NULL)
+  if (answer == NULL && sr_question_get_required (question))
+    gtk_widget_add_css_class (answer_label, "error");
+  else if (answer == NULL)
     gtk_widget_add_css_class (answer_label, "dim-label");
   g_ptr_array_add (self->answer_labels, answer_label);
 

@@ -22,6 +22,7 @@ struct _SrWindow
   AdwButtonContent  *help_content;
   GtkButton         *quick_exit_button;
   AdwButtonContent  *quick_exit_content;
+  GtkMenuButton     *menu_button;
   GtkWidget         *demo_banner;
   GtkLabel          *demo_label;
   GtkStack          *stack;
@@ -45,7 +46,13 @@ struct _SrWindow
   SrForm            *form;
   SrAnswers         *answers;    /* NULL while sealing: the sealing task owns them */
   char              *lang;
-  gboolean           kiosk;
+  SrWindowMode       mode;
+  gboolean           kiosk;      /* mode == SR_WINDOW_KIOSK */
+  gboolean           operator_mode; /* mode == SR_WINDOW_OPERATOR */
+
+  /* How the window looks; reset with the form */
+  gboolean           large_text;
+  gboolean           high_contrast;
 
   /* Pages, rebuilt whenever the language changes or the form is wiped */
   GtkWidget         *language_page;
@@ -54,11 +61,14 @@ struct _SrWindow
   GtkWidget         *send_page;
   GtkWidget         *receipt_page;
   GtkWidget         *help_page;
+  GtkWidget         *admin_page;       /* only while the admin area is open */
   GPtrArray         *question_pages;   /* by question index; NULL where not asked one by one */
+  GPtrArray         *section_pages;    /* operator mode: SrSectionPage, in form order */
 
   /* Navigation */
   SrPage             page;
-  guint              question;           /* index into the form, on SR_PAGE_QUESTION */
+  guint              question;           /* index into the form on SR_PAGE_QUESTION, into
+                                          * section_pages on SR_PAGE_SECTION */
   SrPage             return_page;        /* where Help and Language go back to */
   guint              return_question;
   gboolean           from_review;        /* Next on a question returns to the review */
@@ -68,6 +78,7 @@ struct _SrWindow
   gboolean           sealing;
   guint              generation;         /* bumped by every wipe; a late result is dropped */
   char              *receipt;
+  GBytes            *envelope;           /* the sealed report behind the receipt */
 
   /* Idle wipe */
   guint              idle_timeout;
@@ -80,6 +91,8 @@ struct _SrWindow
 /* sr-window.c */
 void sr_window_reset          (SrWindow *self);
 void sr_window_retranslate    (SrWindow *self);
+/* Loads the outbox's profile and form, or shows why it cannot. */
+gboolean sr_window_load_profile (SrWindow *self);
 
 /* sr-window-safety.c */
 void sr_window_safety_init    (SrWindow *self);

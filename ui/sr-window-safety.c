@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sr-admin-page.h"
 #include "sr-window-private.h"
 
 /* Quick exit and the idle wipe: the two ways a form disappears before it
@@ -30,6 +31,8 @@ has_something_to_wipe (SrWindow *self)
     case SR_PAGE_SEND:
     case SR_PAGE_RECEIPT:
     case SR_PAGE_HELP:
+    case SR_PAGE_ADMIN:     /* an open admin area locks itself */
+    case SR_PAGE_SECTION:
     default:
       return TRUE;
     }
@@ -83,8 +86,10 @@ idle_tick (gpointer user_data)
   SrWindow *self = user_data;
   gint64 now = g_get_monotonic_time ();
 
-  /* Sealing takes a moment and the person is waiting for the receipt. */
-  if (self->idle_timeout == 0 || self->sealing || !has_something_to_wipe (self))
+  /* Sealing takes a moment and the person is waiting for the receipt; an
+   * export to a slow stick takes longer, and the keeper waits for it. */
+  if (self->idle_timeout == 0 || self->sealing || !has_something_to_wipe (self)
+      || (self->admin_page != NULL && sr_admin_page_get_busy (SR_ADMIN_PAGE (self->admin_page))))
     {
       self->last_activity = now;
       if (gtk_widget_get_visible (self->idle_warning))
@@ -184,6 +189,17 @@ sr_window_safety_init (SrWindow *self)
   gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
                                         gtk_shortcut_new (trigger,
                                                           gtk_named_action_new ("win.quick-exit")));
+  /* The admin area: a shortcut a visitor does not stumble on, written
+   * down for keepers in docs/KIOSK.md. */
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_a, GDK_CONTROL_MASK | GDK_ALT_MASK),
+                                                          gtk_named_action_new ("win.admin")));
+  /* Operator mode: Ctrl+Enter goes to the review, even from inside the
+   * story, where Enter alone starts a new line. */
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                        gtk_shortcut_new (gtk_alternative_trigger_new (gtk_keyval_trigger_new (GDK_KEY_Return, GDK_CONTROL_MASK),
+                                                                                       gtk_keyval_trigger_new (GDK_KEY_KP_Enter, GDK_CONTROL_MASK)),
+                                                          gtk_named_action_new ("win.review")));
   gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
 
   /* Any key, click, touch, scroll or movement counts as someone being

@@ -5,23 +5,33 @@
 
 #include <glib/gi18n.h>
 
+#include "sr-admin-page.h"
+#include "sr-application.h"
 #include "sr-help-page.h"
 #include "sr-i18n.h"
 #include "sr-question-page.h"
 #include "sr-receipt-page.h"
 #include "sr-review-page.h"
 #include "sr-secret.h"
+#include "sr-section-page.h"
 #include "sr-send-page.h"
 #include "sr-welcome-page.h"
 #include "sr-window-private.h"
 
 G_DEFINE_FINAL_TYPE (SrWindow, sr_window, ADW_TYPE_APPLICATION_WINDOW)
 
+G_DEFINE_ENUM_TYPE (SrWindowMode, sr_window_mode,
+                    G_DEFINE_ENUM_VALUE (SR_WINDOW_DESKTOP, "desktop"),
+                    G_DEFINE_ENUM_VALUE (SR_WINDOW_KIOSK, "kiosk"),
+                    G_DEFINE_ENUM_VALUE (SR_WINDOW_OPERATOR, "operator"))
+
 enum {
   PROP_0,
   PROP_OUTBOX,
-  PROP_KIOSK,
+  PROP_MODE,
   PROP_PAGE,
+  PROP_LARGE_TEXT,
+  PROP_HIGH_CONTRAST,
   N_PROPS
 };
 
@@ -97,33 +107,6 @@ answers_language (SrWindow   *self,
   return languages != NULL && languages[0] != NULL ? languages[0] : lang;
 }
 
-/* Answers to questions that are no longer asked (a show_if that changed
- * after they were given) are not part of the report. */
-static void
-prune_answers (SrWindow *self)
-{
-  guint n = sr_form_get_n_questions (self->form);
-  gboolean changed = TRUE;
-
-  /* Removing one answer can hide further questions: repeat until stable. */
-  while (changed)
-    {
-      changed = FALSE;
-      for (guint i = 0; i < n; i++)
-        {
-          SrQuestion *question = question_at (self, i);
-          const char *id = sr_question_get_id (question);
-
-          if (sr_answers_has (self->answers, id)
-              && !sr_question_is_shown (question, self->answers))
-            {
-              sr_answers_unset (self->answers, id);
-              changed = TRUE;
-            }
-        }
-    }
-}
-
 /* Pages */
 
 static void
@@ -165,10 +148,15 @@ remove_pages (SrWindow *self)
     {
       GtkWidget *page = g_ptr_array_index (self->question_pages, i);
 
-      if (page != NULL)
+      /* In operator mode they live in the section pages. */
+      if (page != NULL && gtk_widget_get_parent (page) == GTK_WIDGET (self->stack))
         gtk_stack_remove (self->stack, page);
     }
   g_ptr_array_set_size (self->question_pages, 0);
+
+  for (guint i = 0; i < self->section_pages->len; i++)
+    gtk_stack_remove (self->stack, g_ptr_array_index (self->section_pages, i));
+  g_ptr_array_set_size (self->section_pages, 0);
 
   remove_page (self, &self->welcome_page);
   remove_page (self, &self->review_page);
@@ -178,13 +166,108 @@ remove_pages (SrWindow *self)
 }
 
 static void
+update_sections (SrWindow *self)
+{
+  for (guint i = 0; i < self->section_pages->len; i++)
+    sr_section_page_update (g_ptr_array_index (self->section_pages, i), self->answers);
+}
+
+static void
 on_question_changed (SrQuestionPage *page,
                      SrWindow       *self)
 {
   sr_window_note_activity (self);
+  /* An answer may show or hide questions further on. */
+  if (self->operator_mode)
+    update_sections (self);
   /* "Skip" becomes "Next" once there is an answer, and the progress may
    * change when an answer shows or hides later questions. */
   show_page (self, self->page, self->question);
+}
+
+/* Operator mode: sections */
+
+static guint
+section_of (SrWindow *self,
+            guint     question)
+{
+  GtkWidget *page = question < self->question_pages->len
+                    ? g_ptr_array_index (self->question_pages, question) : NULL;
+
+  for (guint i = 0; page != NULL && i < self->section_pages->len; i++)
+    if (sr_section_page_contains (g_ptr_array_index (self->section_pages, i), SR_QUESTION_PAGE (page)))
+      return i;
+
+  return NO_QUESTION;
+}
+
+static gboolean
+section_is_asked (SrWindow *self,
+                  guint     section)
+{
+  guint n = sr_form_get_n_questions (self->form);
+
+  for (guint i = 0; i < n; i++)
+    if (is_asked (self, i) && section_of (self, i) == section)
+      return TRUE;
+
+  return FALSE;
+}
+
+static guint
+next_section (SrWindow *self,
+              guint     from)
+{
+  for (guint i = from; i < self->section_pages->len; i++)
+    if (section_is_asked (self, i))
+      return i;
+
+  return NO_QUESTION;
+}
+
+static guint
+previous_section (SrWindow *self,
+                  guint     before)
+{
+  for (guint i = before; i > 0; i--)
+    if (section_is_asked (self, i - 1))
+      return i - 1;
+
+  return NO_QUESTION;
+}
+
+/* The sections of the default form, named for the operator. A form of an
+ * organisation's own with other sections shows "Part 2 of 5" alone. */
+static const char *
+section_title (const char *section)
+{
+  static const struct
+  {
+    const char *id;
+    const char *title;
+  } titles[] = {
+    { "start", N_("About the report") },
+    { "where", N_("Where") },
+    { "how", N_("How it started") },
+    { "treatment", N_("What happened") },
+    { "story", N_("In their own words") },
+    { "contact", N_("Staying in touch") },
+    { "rights", N_("Their rights") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
+    if (g_strcmp0 (section, titles[i].id) == 0)
+      return _(titles[i].title);
+
+  return NULL;
+}
+
+static void
+on_section_done (SrSectionPage *page,
+                 SrWindow      *self)
+{
+  /* Enter on the last answer: one more Enter goes to the next part. */
+  gtk_widget_grab_focus (GTK_WIDGET (self->next_button));
 }
 
 static void
@@ -198,7 +281,20 @@ on_review_edit (SrReviewPage *page,
     if (g_str_equal (sr_question_get_id (question_at (self, i)), id))
       {
         self->from_review = TRUE;
-        show_page (self, SR_PAGE_QUESTION, i);
+        if (self->operator_mode)
+          {
+            guint section = section_of (self, i);
+
+            if (section == NO_QUESTION)
+              return;
+            show_page (self, SR_PAGE_SECTION, section);
+            sr_section_page_focus (g_ptr_array_index (self->section_pages, section),
+                                   g_ptr_array_index (self->question_pages, i));
+          }
+        else
+          {
+            show_page (self, SR_PAGE_QUESTION, i);
+          }
         return;
       }
 }
@@ -213,6 +309,8 @@ build_pages (SrWindow *self)
 {
   const char *organisation = sr_profile_get_name (self->profile);
   guint n = sr_form_get_n_questions (self->form);
+  const char *section_name = NULL;
+  GtkWidget *section_page = NULL;
 
   wipe_pages (self);
   remove_pages (self);
@@ -231,10 +329,32 @@ build_pages (SrWindow *self)
 
           page = sr_question_page_new (question, self->answers, self->lang);
           g_signal_connect (page, "changed", G_CALLBACK (on_question_changed), self);
-          gtk_stack_add_named (self->stack, page, name);
+
+          if (self->operator_mode)
+            {
+              /* Questions of a section, in a row in the form, share a page. */
+              const char *section = sr_question_get_section (question);
+
+              if (section_name == NULL || g_strcmp0 (section, section_name) != 0)
+                {
+                  g_autofree char *stack_name = g_strdup_printf ("section-%u", self->section_pages->len);
+
+                  section_page = sr_section_page_new (section_title (section));
+                  g_signal_connect (section_page, "done", G_CALLBACK (on_section_done), self);
+                  gtk_stack_add_named (self->stack, section_page, stack_name);
+                  g_ptr_array_add (self->section_pages, section_page);
+                  section_name = section;
+                }
+              sr_section_page_append (SR_SECTION_PAGE (section_page), SR_QUESTION_PAGE (page));
+            }
+          else
+            {
+              gtk_stack_add_named (self->stack, page, name);
+            }
         }
       g_ptr_array_add (self->question_pages, page);
     }
+  update_sections (self);
 
   self->review_page = sr_review_page_new ();
   g_signal_connect (self->review_page, "edit", G_CALLBACK (on_review_edit), self);
@@ -249,7 +369,8 @@ build_pages (SrWindow *self)
 
   if (self->receipt != NULL)
     {
-      self->receipt_page = sr_receipt_page_new (self->receipt, organisation);
+      self->receipt_page = sr_receipt_page_new (self->receipt, organisation, self->envelope,
+                                                !self->kiosk);
       gtk_stack_add_named (self->stack, self->receipt_page, "receipt");
     }
 
@@ -278,6 +399,16 @@ on_language_chosen (SrLanguagePage *page,
       self->choosing_again = FALSE;
       show_page (self, self->return_page, self->return_question);
     }
+  else if (self->operator_mode)
+    {
+      /* The operator knows the welcome by heart; the caller hears it. */
+      guint first = next_section (self, 0);
+
+      if (first != NO_QUESTION)
+        show_page (self, SR_PAGE_SECTION, first);
+      else
+        show_page (self, SR_PAGE_REVIEW, NO_QUESTION);
+    }
   else
     {
       show_page (self, SR_PAGE_WELCOME, NO_QUESTION);
@@ -301,6 +432,8 @@ build_language_page (SrWindow *self)
 void
 sr_window_retranslate (SrWindow *self)
 {
+  sr_i18n_apply_to_widget (GTK_WIDGET (self));
+
   adw_button_content_set_label (self->language_content, sr_i18n_get_endonym (self->lang));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->language_button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Change language"),
@@ -329,13 +462,42 @@ sr_window_retranslate (SrWindow *self)
   gtk_button_set_label (self->idle_continue_button, _("_Continue"));
 
   gtk_button_set_label (self->back_button, _("_Back"));
+
+  {
+    g_autoptr(GMenu) menu = g_menu_new ();
+    g_autoptr(GMenu) view = g_menu_new ();
+
+    g_menu_append (view, _("_Larger text"), "win.large-text");
+    g_menu_append (view, _("_Stronger contrast"), "win.high-contrast");
+    g_menu_append_section (menu, NULL, G_MENU_MODEL (view));
+    /* On a kiosk the admin area is reached only by its shortcut, so that
+     * visitors are not invited to try PINs. */
+    if (!self->kiosk)
+      {
+        g_autoptr(GMenu) admin = g_menu_new ();
+
+        g_menu_append (admin, _("_Admin area"), "win.admin");
+        g_menu_append_section (menu, NULL, G_MENU_MODEL (admin));
+      }
+    {
+      g_autoptr(GMenu) about = g_menu_new ();
+
+      g_menu_append (about, _("_About SafeReport"), "win.about");
+      g_menu_append_section (menu, NULL, G_MENU_MODEL (about));
+    }
+    gtk_menu_button_set_menu_model (self->menu_button, G_MENU_MODEL (menu));
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->menu_button), _("Text size, contrast and more"));
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self->menu_button),
+                                    GTK_ACCESSIBLE_PROPERTY_LABEL, _("Main menu"),
+                                    -1);
+  }
 }
 
 static void
 update_chrome (SrWindow *self)
 {
   SrPage page = self->page;
-  gboolean wizard = page != SR_PAGE_PROBLEM && page != SR_PAGE_LANGUAGE;
+  gboolean wizard = page != SR_PAGE_PROBLEM && page != SR_PAGE_LANGUAGE && page != SR_PAGE_ADMIN;
   gboolean nav = (wizard && page != SR_PAGE_RECEIPT)
                  || (page == SR_PAGE_LANGUAGE && self->choosing_again);
   const char *next_label = NULL;
@@ -344,8 +506,8 @@ update_chrome (SrWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->help_button), wizard && page != SR_PAGE_HELP);
   gtk_widget_set_visible (self->nav_bar, nav);
   /* The progress box stays, empty, to keep Next at the far end. */
-  gtk_widget_set_visible (GTK_WIDGET (self->progress_label), page == SR_PAGE_QUESTION);
-  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), page == SR_PAGE_QUESTION);
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_label), page == SR_PAGE_QUESTION || page == SR_PAGE_SECTION);
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), page == SR_PAGE_QUESTION || page == SR_PAGE_SECTION);
 
   switch (page)
     {
@@ -383,6 +545,30 @@ update_chrome (SrWindow *self)
       }
       break;
 
+    case SR_PAGE_SECTION:
+      {
+        guint position = 0;
+        guint total = 0;
+        g_autofree char *progress = NULL;
+
+        next_label = self->from_review ? _("_Done") : _("_Next");
+        for (guint i = 0; i < self->section_pages->len; i++)
+          if (section_is_asked (self, i))
+            {
+              total++;
+              if (i <= self->question)
+                position = total;
+            }
+
+        /* Translators: progress through the form in operator mode, where
+         * each page holds a part of it: "Part 2 of 7". */
+        progress = g_strdup_printf (_("Part %u of %u"), position, total);
+        gtk_label_set_text (self->progress_label, progress);
+        gtk_progress_bar_set_fraction (self->progress_bar,
+                                       total > 0 ? (double) position / total : 0.0);
+      }
+      break;
+
     case SR_PAGE_REVIEW:
       next_label = _("_Continue");
       break;
@@ -392,6 +578,7 @@ update_chrome (SrWindow *self)
     case SR_PAGE_SEND:
     case SR_PAGE_RECEIPT:
     case SR_PAGE_HELP:
+    case SR_PAGE_ADMIN:
     default:
       break;
     }
@@ -412,6 +599,10 @@ update_chrome (SrWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.language", wizard && !self->sealing);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.help", wizard && !self->sealing);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.finish", page == SR_PAGE_RECEIPT);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.admin",
+                                 self->outbox != NULL && !self->sealing && page != SR_PAGE_ADMIN);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.review",
+                                 self->operator_mode && page == SR_PAGE_SECTION && !self->sealing);
 }
 
 static GtkWidget *
@@ -436,6 +627,11 @@ page_widget (SrWindow *self,
       return self->receipt_page;
     case SR_PAGE_HELP:
       return self->help_page;
+    case SR_PAGE_ADMIN:
+      return self->admin_page;
+    case SR_PAGE_SECTION:
+      return question < self->section_pages->len
+             ? g_ptr_array_index (self->section_pages, question) : NULL;
     case SR_PAGE_PROBLEM:
     default:
       return GTK_WIDGET (self->problem_page);
@@ -447,7 +643,8 @@ show_page (SrWindow *self,
            SrPage    page,
            guint     question)
 {
-  gboolean moved = page != self->page || (page == SR_PAGE_QUESTION && question != self->question);
+  gboolean moved = page != self->page
+                   || ((page == SR_PAGE_QUESTION || page == SR_PAGE_SECTION) && question != self->question);
   GtkWidget *widget;
 
   if (page == SR_PAGE_LANGUAGE && moved)
@@ -457,9 +654,10 @@ show_page (SrWindow *self,
 
   widget = page_widget (self, page, question);
   g_return_if_fail (widget != NULL);
+  sr_i18n_apply_to_widget (widget);
 
   self->page = page;
-  self->question = page == SR_PAGE_QUESTION ? question : NO_QUESTION;
+  self->question = page == SR_PAGE_QUESTION || page == SR_PAGE_SECTION ? question : NO_QUESTION;
   gtk_stack_set_visible_child (self->stack, widget);
   update_chrome (self);
 
@@ -467,6 +665,8 @@ show_page (SrWindow *self,
     {
       if (page == SR_PAGE_QUESTION)
         sr_question_page_focus (SR_QUESTION_PAGE (widget));
+      else if (page == SR_PAGE_SECTION)
+        sr_section_page_focus (SR_SECTION_PAGE (widget), NULL);
       else if (page == SR_PAGE_WELCOME || page == SR_PAGE_REVIEW)
         gtk_widget_grab_focus (GTK_WIDGET (self->next_button));
       else
@@ -491,8 +691,215 @@ forget_clipboards (SrWindow *self)
       gdk_clipboard_set_content (clipboards[i], NULL);
 }
 
-/* Wipes the answers, every field and the receipt, and goes back to the
- * neutral start screen in the language the app started in. */
+/* The admin area */
+
+static void
+close_admin (SrWindow *self)
+{
+  if (self->admin_page == NULL)
+    return;
+
+  g_signal_handlers_disconnect_by_data (self->admin_page, self);
+  remove_page (self, &self->admin_page);
+}
+
+static gboolean
+leave_admin (gpointer user_data)
+{
+  g_autoptr(SrWindow) self = g_weak_ref_get (user_data);
+
+  if (self == NULL || self->admin_page == NULL)
+    return G_SOURCE_REMOVE;
+
+  /* The keeper may have provisioned a profile: a kiosk that refused to run
+   * may take reports now, or the form may have changed. */
+  sr_window_load_profile (self);
+  sr_window_reset (self);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+weak_ref_free (gpointer data)
+{
+  g_weak_ref_clear (data);
+  g_free (data);
+}
+
+static void
+on_admin_leave (SrAdminPage *page,
+                SrWindow    *self)
+{
+  GWeakRef *ref = g_new0 (GWeakRef, 1);
+
+  /* Not from inside the page's own signal: the page goes with it. */
+  g_weak_ref_init (ref, self);
+  g_idle_add_full (G_PRIORITY_HIGH_IDLE, leave_admin, ref, weak_ref_free);
+}
+
+void
+sr_window_open_admin (SrWindow *self)
+{
+  g_return_if_fail (SR_IS_WINDOW (self));
+
+  if (self->outbox == NULL || self->sealing || self->admin_page != NULL)
+    return;
+
+  /* Whatever a visitor had started is wiped first: the keeper never sees
+   * it, and it is not left waiting behind the admin area. */
+  sr_window_reset (self);
+
+  self->admin_page = sr_admin_page_new (self->outbox);
+  g_signal_connect (self->admin_page, "leave", G_CALLBACK (on_admin_leave), self);
+  gtk_stack_add_named (self->stack, self->admin_page, "admin");
+  show_page (self, SR_PAGE_ADMIN, NO_QUESTION);
+}
+
+/* The profile */
+
+/* Why there is no wizard, for the person who can change that. */
+static void
+show_load_problem (SrWindow     *self,
+                   const GError *error)
+{
+  const char *data_dir = sr_outbox_get_data_dir (self->outbox);
+  g_autofree char *quoted = g_shell_quote (data_dir);
+  g_autofree char *command = g_strdup_printf ("safereport-cli --data-dir %s provision PROFILE.srp", quoted);
+
+  if (self->kiosk && g_error_matches (error, SR_ERROR, SR_ERROR_NOT_PROVISIONED))
+    sr_window_show_problem (self,
+                            _("This kiosk is not set up yet"),
+                            _("It needs the organisation’s signed profile before it can take reports. The person who looks after this kiosk can provision it from the admin area (Ctrl+Alt+A), or with this command, and then compare the fingerprint with the one the organisation gave them:"),
+                            command);
+  else if (self->kiosk && g_error_matches (error, SR_ERROR, SR_ERROR_INVALID))
+    sr_window_show_problem (self,
+                            _("This kiosk has only the demo profile"),
+                            _("Reports made with the demo profile can be read by anyone, so a kiosk does not take them. The person who looks after this kiosk can provision the organisation’s signed profile from the admin area (Ctrl+Alt+A), or with this command:"),
+                            command);
+  else
+    sr_window_show_problem (self, _("SafeReport cannot take reports here"), error->message, NULL);
+}
+
+gboolean
+sr_window_load_profile (SrWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+  SrProfile *profile;
+
+  if (self->outbox == NULL)
+    return FALSE;
+
+  profile = sr_application_load_profile (self->outbox, self->kiosk, &error);
+
+  g_clear_pointer (&self->form, sr_form_unref);
+  g_clear_pointer (&self->profile, sr_profile_unref);
+  self->profile = profile;
+
+  if (profile == NULL)
+    {
+      gtk_widget_set_visible (self->demo_banner, FALSE);
+      show_load_problem (self, error);
+      return FALSE;
+    }
+
+  self->form = sr_form_ref (sr_profile_get_form (profile));
+  self->idle_timeout = sr_profile_get_idle_timeout (profile);
+  gtk_widget_set_visible (self->demo_banner, sr_profile_is_demo (profile));
+
+  return TRUE;
+}
+
+/* Large text and high contrast */
+
+/* One style sheet for the whole display, added while a window asks for
+ * it: it redefines the theme's colours, which only a provider can. */
+static GtkCssProvider *high_contrast_provider;
+static guint high_contrast_users;
+
+static void
+apply_high_contrast (SrWindow *self,
+                     gboolean  on)
+{
+  GdkDisplay *display = gtk_widget_get_display (GTK_WIDGET (self));
+
+  if (on)
+    {
+      if (high_contrast_users++ == 0)
+        {
+          if (high_contrast_provider == NULL)
+            {
+              high_contrast_provider = gtk_css_provider_new ();
+              gtk_css_provider_load_from_resource (high_contrast_provider,
+                                                   "/io/github/safereport/SafeReport/high-contrast.css");
+            }
+          gtk_style_context_add_provider_for_display (display,
+                                                      GTK_STYLE_PROVIDER (high_contrast_provider),
+                                                      GTK_STYLE_PROVIDER_PRIORITY_APPLICATION + 1);
+        }
+      gtk_widget_add_css_class (GTK_WIDGET (self), "high-contrast");
+    }
+  else
+    {
+      g_assert (high_contrast_users > 0);
+      if (--high_contrast_users == 0)
+        gtk_style_context_remove_provider_for_display (display,
+                                                       GTK_STYLE_PROVIDER (high_contrast_provider));
+      gtk_widget_remove_css_class (GTK_WIDGET (self), "high-contrast");
+    }
+}
+
+gboolean
+sr_window_get_large_text (SrWindow *self)
+{
+  g_return_val_if_fail (SR_IS_WINDOW (self), FALSE);
+
+  return self->large_text;
+}
+
+void
+sr_window_set_large_text (SrWindow *self,
+                          gboolean  large_text)
+{
+  g_return_if_fail (SR_IS_WINDOW (self));
+
+  large_text = !!large_text;
+  if (self->large_text == large_text)
+    return;
+
+  self->large_text = large_text;
+  if (large_text)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "large-text");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "large-text");
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LARGE_TEXT]);
+}
+
+gboolean
+sr_window_get_high_contrast (SrWindow *self)
+{
+  g_return_val_if_fail (SR_IS_WINDOW (self), FALSE);
+
+  return self->high_contrast;
+}
+
+void
+sr_window_set_high_contrast (SrWindow *self,
+                             gboolean  high_contrast)
+{
+  g_return_if_fail (SR_IS_WINDOW (self));
+
+  high_contrast = !!high_contrast;
+  if (self->high_contrast == high_contrast)
+    return;
+
+  self->high_contrast = high_contrast;
+  apply_high_contrast (self, high_contrast);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HIGH_CONTRAST]);
+}
+
+/* Wipes the answers, every field and the receipt, closes the admin area,
+ * and goes back to the neutral start screen in the language the app
+ * started in, with the usual text size and colours. */
 void
 sr_window_reset (SrWindow *self)
 {
@@ -505,6 +912,7 @@ sr_window_reset (SrWindow *self)
   self->choosing_again = FALSE;
 
   sr_window_hide_idle_warning (self);
+  close_admin (self);
   wipe_pages (self);
   forget_clipboards (self);
 
@@ -514,25 +922,36 @@ sr_window_reset (SrWindow *self)
       g_clear_pointer (&self->answers, sr_answers_free);
     }
   g_clear_pointer (&self->receipt, sr_wipe_string_free);
+  g_clear_pointer (&self->envelope, g_bytes_unref);
+
+  /* How the last person liked the text says something about them too. */
+  sr_window_set_large_text (self, FALSE);
+  sr_window_set_high_contrast (self, FALSE);
 
   sr_i18n_reset_language ();
   g_free (self->lang);
   self->lang = g_strdup (sr_i18n_get_language ());
-
-  if (self->profile == NULL)
-    {
-      remove_pages (self);
-      return;
-    }
-
-  self->answers = sr_answers_new (sr_form_get_id (self->form), answers_language (self, self->lang));
-  build_pages (self);
   sr_window_retranslate (self);
 
   /* No cross-fade: the old page must not linger on screen. */
   gtk_stack_set_transition_type (self->stack, GTK_STACK_TRANSITION_TYPE_NONE);
-  self->page = SR_PAGE_PROBLEM;
-  show_page (self, SR_PAGE_LANGUAGE, NO_QUESTION);
+
+  if (self->profile == NULL)
+    {
+      remove_pages (self);
+      self->page = SR_PAGE_PROBLEM;
+      gtk_stack_set_visible_child (self->stack, GTK_WIDGET (self->problem_page));
+      update_chrome (self);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAGE]);
+    }
+  else
+    {
+      self->answers = sr_answers_new (sr_form_get_id (self->form), answers_language (self, self->lang));
+      build_pages (self);
+      self->page = SR_PAGE_PROBLEM;
+      show_page (self, SR_PAGE_LANGUAGE, NO_QUESTION);
+    }
+
   gtk_stack_set_transition_type (self->stack, transition);
 }
 
@@ -543,6 +962,7 @@ typedef struct
 {
   SrOutbox  *outbox;
   SrAnswers *answers;
+  GBytes    *envelope;   /* what was sealed, for the QR codes */
 } SealJob;
 
 static void
@@ -552,6 +972,7 @@ seal_job_free (gpointer data)
 
   g_clear_object (&job->outbox);
   g_clear_pointer (&job->answers, sr_answers_free);
+  g_clear_pointer (&job->envelope, g_bytes_unref);
   g_free (job);
 }
 
@@ -566,7 +987,16 @@ seal_in_thread (GTask        *task,
   char *receipt = sr_outbox_submit (job->outbox, job->answers, &error);
 
   if (receipt != NULL)
-    g_task_return_pointer (task, receipt, g_free);
+    {
+      g_autoptr(GError) lookup_error = NULL;
+
+      /* The report is committed; not finding it again only costs the QR
+       * codes, never the receipt. */
+      job->envelope = sr_outbox_lookup (job->outbox, receipt, &lookup_error);
+      if (job->envelope == NULL)
+        g_warning ("Sealed, but could not read the report back: %s", lookup_error->message);
+      g_task_return_pointer (task, receipt, g_free);
+    }
   else
     g_task_return_error (task, error);
 }
@@ -598,6 +1028,7 @@ on_sealed (GObject      *source,
       /* The answers go with the job (wiped when it is freed); the form is
        * emptied, and only the receipt stays on screen. */
       self->receipt = g_steal_pointer (&receipt);
+      self->envelope = g_steal_pointer (&job->envelope);
       self->answers = sr_answers_new (sr_form_get_id (self->form),
                                       answers_language (self, self->lang));
       build_pages (self);
@@ -624,7 +1055,28 @@ on_send (SrSendPage *page,
   if (self->sealing || self->answers == NULL || self->outbox == NULL)
     return;
 
-  prune_answers (self);
+  /* Answers to questions no longer asked (a show_if that changed after
+   * they were given) are not part of the report. */
+  sr_answers_prune (self->answers, self->form);
+
+  /* The form may need an answer or two (who the report is about). Say
+   * which, in the person's words, rather than let sealing refuse with a
+   * question id. */
+  for (guint i = 0; i < sr_form_get_n_questions (self->form); i++)
+    {
+      SrQuestion *question = question_at (self, i);
+
+      if (is_asked (self, i) && sr_question_get_required (question)
+          && !sr_answers_has (self->answers, sr_question_get_id (question)))
+        {
+          /* Translators: %s is a question of the form. */
+          g_autofree char *message = g_strdup_printf (_("Before sending, please answer this question: “%s”. Go back to change your answers."),
+                                                      sr_question_get_label (question, self->lang));
+
+          sr_send_page_set_error (page, message);
+          return;
+        }
+    }
 
   /* From here the pages must not touch the answers: the thread reads
    * them. */
@@ -685,6 +1137,15 @@ action_next (GtkWidget  *widget,
         show_page (self, SR_PAGE_REVIEW, NO_QUESTION);
       break;
 
+    case SR_PAGE_SECTION:
+      next = self->from_review ? NO_QUESTION : next_section (self, self->question + 1);
+      self->from_review = FALSE;
+      if (next != NO_QUESTION)
+        show_page (self, SR_PAGE_SECTION, next);
+      else
+        show_page (self, SR_PAGE_REVIEW, NO_QUESTION);
+      break;
+
     case SR_PAGE_REVIEW:
       show_page (self, SR_PAGE_SEND, NO_QUESTION);
       break;
@@ -694,6 +1155,7 @@ action_next (GtkWidget  *widget,
     case SR_PAGE_SEND:
     case SR_PAGE_RECEIPT:
     case SR_PAGE_HELP:
+    case SR_PAGE_ADMIN:
     default:
       break;
     }
@@ -729,7 +1191,34 @@ action_back (GtkWidget  *widget,
         show_page (self, SR_PAGE_WELCOME, NO_QUESTION);
       break;
 
+    case SR_PAGE_SECTION:
+      previous = self->from_review ? NO_QUESTION : previous_section (self, self->question);
+      if (self->from_review)
+        {
+          self->from_review = FALSE;
+          show_page (self, SR_PAGE_REVIEW, NO_QUESTION);
+        }
+      else if (previous != NO_QUESTION)
+        {
+          show_page (self, SR_PAGE_SECTION, previous);
+        }
+      else
+        {
+          self->choosing_again = TRUE;
+          self->return_page = SR_PAGE_SECTION;
+          self->return_question = self->question;
+          show_page (self, SR_PAGE_LANGUAGE, NO_QUESTION);
+        }
+      break;
+
     case SR_PAGE_REVIEW:
+      if (self->operator_mode)
+        {
+          previous = previous_section (self, self->section_pages->len);
+          if (previous != NO_QUESTION)
+            show_page (self, SR_PAGE_SECTION, previous);
+          break;
+        }
       previous = previous_asked (self, sr_form_get_n_questions (self->form));
       if (previous != NO_QUESTION)
         show_page (self, SR_PAGE_QUESTION, previous);
@@ -755,6 +1244,7 @@ action_back (GtkWidget  *widget,
 
     case SR_PAGE_PROBLEM:
     case SR_PAGE_RECEIPT:
+    case SR_PAGE_ADMIN:
     default:
       break;
     }
@@ -804,6 +1294,63 @@ action_finish (GtkWidget  *widget,
   sr_window_reset (SR_WINDOW (widget));
 }
 
+static void
+action_review (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  SrWindow *self = SR_WINDOW (widget);
+
+  /* Operator mode, Ctrl+Enter: straight to the review, from anywhere in
+   * the form. */
+  if (!self->operator_mode || self->page != SR_PAGE_SECTION)
+    return;
+
+  self->from_review = FALSE;
+  show_page (self, SR_PAGE_REVIEW, NO_QUESTION);
+}
+
+static void
+action_admin (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  sr_window_open_admin (SR_WINDOW (widget));
+}
+
+GtkWindow *
+sr_window_show_about (SrWindow *self)
+{
+  AdwAboutWindow *about;
+
+  g_return_val_if_fail (SR_IS_WINDOW (self), NULL);
+
+  about = ADW_ABOUT_WINDOW (adw_about_window_new ());
+  gtk_window_set_transient_for (GTK_WINDOW (about), GTK_WINDOW (self));
+  gtk_window_set_modal (GTK_WINDOW (about), TRUE);
+  adw_about_window_set_application_name (about, "SafeReport");
+  adw_about_window_set_application_icon (about, SR_APP_ID);
+  adw_about_window_set_version (about, SR_VERSION);
+  adw_about_window_set_developer_name (about, "SafeReport developers");
+  adw_about_window_set_license_type (about, GTK_LICENSE_GPL_3_0);
+  /* Translations drafted without a native speaker's review say so, so
+   * that nobody mistakes them for reviewed ones. */
+  if (sr_i18n_is_draft ())
+    adw_about_window_set_comments (about,
+                                   _("This translation is a draft. It has not yet been reviewed by a native speaker."));
+  gtk_window_present (GTK_WINDOW (about));
+
+  return GTK_WINDOW (about);
+}
+
+static void
+action_about (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  sr_window_show_about (SR_WINDOW (widget));
+}
+
 /* GObject */
 
 static gboolean
@@ -825,9 +1372,11 @@ static void
 sr_window_constructed (GObject *object)
 {
   SrWindow *self = SR_WINDOW (object);
-  g_autoptr(GError) error = NULL;
 
   G_OBJECT_CLASS (sr_window_parent_class)->constructed (object);
+
+  self->kiosk = self->mode == SR_WINDOW_KIOSK;
+  self->operator_mode = self->mode == SR_WINDOW_OPERATOR;
 
   if (self->kiosk)
     {
@@ -839,21 +1388,12 @@ sr_window_constructed (GObject *object)
 
   self->lang = g_strdup (sr_i18n_get_language ());
   sr_window_retranslate (self);
+  update_chrome (self);
 
   if (self->outbox == NULL)
     return;
 
-  self->profile = sr_outbox_get_profile (self->outbox, &error);
-  if (self->profile == NULL)
-    {
-      sr_window_show_problem (self, _("SafeReport is not set up"), error->message, NULL);
-      return;
-    }
-
-  self->form = sr_form_ref (sr_profile_get_form (self->profile));
-  self->idle_timeout = sr_profile_get_idle_timeout (self->profile);
-  gtk_widget_set_visible (self->demo_banner, sr_profile_is_demo (self->profile));
-
+  sr_window_load_profile (self);
   sr_window_reset (self);
 }
 
@@ -864,8 +1404,14 @@ sr_window_dispose (GObject *object)
 
   sr_window_safety_dispose (self);
 
+  close_admin (self);
   if (self->question_pages != NULL)
     wipe_pages (self);
+  if (self->high_contrast)
+    {
+      self->high_contrast = FALSE;
+      apply_high_contrast (self, FALSE);
+    }
 
   G_OBJECT_CLASS (sr_window_parent_class)->dispose (object);
 }
@@ -879,7 +1425,9 @@ sr_window_finalize (GObject *object)
     sr_answers_clear (self->answers);
   g_clear_pointer (&self->answers, sr_answers_free);
   g_clear_pointer (&self->receipt, sr_wipe_string_free);
+  g_clear_pointer (&self->envelope, g_bytes_unref);
   g_clear_pointer (&self->question_pages, g_ptr_array_unref);
+  g_clear_pointer (&self->section_pages, g_ptr_array_unref);
   g_clear_pointer (&self->form, sr_form_unref);
   g_clear_pointer (&self->profile, sr_profile_unref);
   g_clear_object (&self->outbox);
@@ -901,11 +1449,17 @@ sr_window_get_property (GObject    *object,
     case PROP_OUTBOX:
       g_value_set_object (value, self->outbox);
       break;
-    case PROP_KIOSK:
-      g_value_set_boolean (value, self->kiosk);
+    case PROP_MODE:
+      g_value_set_enum (value, self->mode);
       break;
     case PROP_PAGE:
       g_value_set_int (value, self->page);
+      break;
+    case PROP_LARGE_TEXT:
+      g_value_set_boolean (value, self->large_text);
+      break;
+    case PROP_HIGH_CONTRAST:
+      g_value_set_boolean (value, self->high_contrast);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -925,8 +1479,14 @@ sr_window_set_property (GObject      *object,
     case PROP_OUTBOX:
       self->outbox = g_value_dup_object (value);
       break;
-    case PROP_KIOSK:
-      self->kiosk = g_value_get_boolean (value);
+    case PROP_MODE:
+      self->mode = g_value_get_enum (value);
+      break;
+    case PROP_LARGE_TEXT:
+      sr_window_set_large_text (self, g_value_get_boolean (value));
+      break;
+    case PROP_HIGH_CONTRAST:
+      sr_window_set_high_contrast (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -951,14 +1511,22 @@ sr_window_class_init (SrWindowClass *klass)
     g_param_spec_object ("outbox", NULL, NULL,
                          SR_TYPE_OUTBOX,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-  properties[PROP_KIOSK] =
-    g_param_spec_boolean ("kiosk", NULL, NULL,
-                          FALSE,
-                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MODE] =
+    g_param_spec_enum ("mode", NULL, NULL,
+                       SR_TYPE_WINDOW_MODE, SR_WINDOW_DESKTOP,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_PAGE] =
     g_param_spec_int ("page", NULL, NULL,
-                      SR_PAGE_PROBLEM, SR_PAGE_HELP, SR_PAGE_PROBLEM,
+                      SR_PAGE_PROBLEM, SR_PAGE_SECTION, SR_PAGE_PROBLEM,
                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LARGE_TEXT] =
+    g_param_spec_boolean ("large-text", NULL, NULL,
+                          FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_HIGH_CONTRAST] =
+    g_param_spec_boolean ("high-contrast", NULL, NULL,
+                          FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -971,6 +1539,7 @@ sr_window_class_init (SrWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SrWindow, help_content);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, quick_exit_button);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, quick_exit_content);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, menu_button);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, demo_banner);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, demo_label);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, stack);
@@ -993,6 +1562,11 @@ sr_window_class_init (SrWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.help", NULL, action_help);
   gtk_widget_class_install_action (widget_class, "win.language", NULL, action_language);
   gtk_widget_class_install_action (widget_class, "win.finish", NULL, action_finish);
+  gtk_widget_class_install_action (widget_class, "win.admin", NULL, action_admin);
+  gtk_widget_class_install_action (widget_class, "win.about", NULL, action_about);
+  gtk_widget_class_install_action (widget_class, "win.review", NULL, action_review);
+  gtk_widget_class_install_property_action (widget_class, "win.large-text", "large-text");
+  gtk_widget_class_install_property_action (widget_class, "win.high-contrast", "high-contrast");
 
   sr_window_safety_class_init (widget_class);
 }
@@ -1003,6 +1577,7 @@ sr_window_init (SrWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->question_pages = g_ptr_array_new ();
+  self->section_pages = g_ptr_array_new ();
   self->page = SR_PAGE_PROBLEM;
   self->question = NO_QUESTION;
   self->return_page = SR_PAGE_WELCOME;
@@ -1014,7 +1589,7 @@ sr_window_init (SrWindow *self)
 SrWindow *
 sr_window_new (GtkApplication *app,
                SrOutbox       *outbox,
-               gboolean        kiosk)
+               SrWindowMode    mode)
 {
   g_return_val_if_fail (app == NULL || GTK_IS_APPLICATION (app), NULL);
   g_return_val_if_fail (outbox == NULL || SR_IS_OUTBOX (outbox), NULL);
@@ -1022,7 +1597,7 @@ sr_window_new (GtkApplication *app,
   return g_object_new (SR_TYPE_WINDOW,
                        "application", app,
                        "outbox", outbox,
-                       "kiosk", kiosk,
+                       "mode", mode,
                        NULL);
 }
 
@@ -1083,4 +1658,12 @@ sr_window_get_sealing (SrWindow *self)
   g_return_val_if_fail (SR_IS_WINDOW (self), FALSE);
 
   return self->sealing;
+}
+
+SrWindowMode
+sr_window_get_mode (SrWindow *self)
+{
+  g_return_val_if_fail (SR_IS_WINDOW (self), SR_WINDOW_DESKTOP);
+
+  return self->mode;
 }

@@ -16,6 +16,9 @@
 #include "sr-keys.h"
 #include "sr-qr-image.h"
 #include "sr-qr.h"
+#include "sr-answers.h"
+#include "sr-data.h"
+#include "sr-report.h"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (QRcode, QRcode_free)
 
@@ -1449,65 +1452,51 @@ run_convert (const char        *convert,
   return TRUE;
 }
 
-static void
-test_degraded_photos (void)
+/* Renders every envelope's parts as PNGs, damages them in every way of
+ * degradations[], scans each damaged image with zbar, and reassembles each
+ * kind of damage's heap of codes: every envelope must come out whole and
+ * open. With answers (one per envelope), what it opens to must also equal
+ * the answers that were sealed. Returns FALSE when convert cannot run. */
+static gboolean
+check_degraded (const char        *convert,
+                GPtrArray         *envelopes,
+                GPtrArray         *answers,
+                const SrOrgSecret *secret)
 {
-  static const gsize plaintext_sizes[] = { 300, 3000 };
-  g_autofree char *convert = g_find_program_in_path ("convert");
-  g_autoptr(SrOrgSecret) secret = sr_org_secret_generate ();
-  g_autoptr(GPtrArray) envelopes = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   g_autoptr(GPtrArray) inputs = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GArray) owner = g_array_new (FALSE, FALSE, sizeof (guint));
-  g_autofree char *dir = NULL;
+  g_autofree char *dir = sr_test_mkdtemp ();
   guint scans = 0;
-  guint s;
-  guint d;
 
-  if (convert == NULL)
-    {
-      g_test_skip ("ImageMagick's convert is not installed");
-      return;
-    }
-  dir = sr_test_mkdtemp ();
-
-  for (s = 0; s < G_N_ELEMENTS (plaintext_sizes); s++)
+  for (guint e = 0; e < envelopes->len; e++)
     {
       g_autoptr(GError) error = NULL;
-      g_autofree char *sub = g_strdup_printf ("%s/%" G_GSIZE_FORMAT, dir, plaintext_sizes[s]);
-      GBytes *envelope = seal_random (secret, plaintext_sizes[s]);
+      g_autofree char *sub = g_strdup_printf ("%s/%u", dir, e);
       guint n_parts = 0;
-      guint i;
 
-      g_ptr_array_add (envelopes, envelope);
-      g_assert_true (sr_qr_write_pngs (envelope, sub, 0, &n_parts, &error));
+      g_assert_true (sr_qr_write_pngs (envelopes->pdata[e], sub, 0, &n_parts, &error));
       g_assert_no_error (error);
-      for (i = 0; i < n_parts; i++)
-        {
-          g_ptr_array_add (inputs, g_strdup_printf ("%s/part-%02u.png", sub, i + 1));
-          g_array_append_val (owner, s);
-        }
-      g_test_message ("envelope of %" G_GSIZE_FORMAT " bytes (%" G_GSIZE_FORMAT
-                      " bytes of plaintext): %u QR code%s", g_bytes_get_size (envelope),
-                      plaintext_sizes[s], n_parts, n_parts > 1 ? "s" : "");
+      for (guint i = 0; i < n_parts; i++)
+        g_ptr_array_add (inputs, g_strdup_printf ("%s/part-%02u.png", sub, i + 1));
+      g_test_message ("envelope %u: %" G_GSIZE_FORMAT " bytes, %u QR code%s", e,
+                      g_bytes_get_size (envelopes->pdata[e]), n_parts, n_parts > 1 ? "s" : "");
     }
 
-  for (d = 0; d < G_N_ELEMENTS (degradations); d++)
+  for (guint d = 0; d < G_N_ELEMENTS (degradations); d++)
     {
       g_autofree char *pattern = g_strdup_printf ("%s/%s-%%02d.%s", dir, degradations[d].name,
                                                   degradations[d].ext);
       g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
       g_autoptr(SrQrAssembler) assembler = sr_qr_assembler_new ();
+      g_autofree gboolean *seen = g_new0 (gboolean, envelopes->len);
       guint completed = 0;
-      guint i;
 
       if (!run_convert (convert, inputs, &degradations[d], pattern))
         {
-          g_test_skip ("ImageMagick's convert does not work here");
           sr_test_rmdir (dir);
-          return;
+          return FALSE;
         }
 
-      for (i = 0; i < inputs->len; i++)
+      for (guint i = 0; i < inputs->len; i++)
         {
           g_autoptr(GError) error = NULL;
           g_autofree char *out = g_strdup_printf ("%s/%s-%02u.%s", dir, degradations[d].name, i,
@@ -1526,7 +1515,7 @@ test_degraded_photos (void)
       /* All the photos of this kind of damage in a heap, as an inbox
        * would get them: every envelope comes out whole and opens. */
       shuffle (texts);
-      for (i = 0; i < texts->len; i++)
+      for (guint i = 0; i < texts->len; i++)
         {
           g_autoptr(GError) error = NULL;
 
@@ -1536,14 +1525,30 @@ test_degraded_photos (void)
       for (;;)
         {
           g_autoptr(GBytes) back = sr_qr_assembler_pop_envelope (assembler);
-          gboolean known = FALSE;
+          g_autoptr(SrSecret) plaintext = NULL;
+          g_autoptr(GError) error = NULL;
+          guint e;
 
           if (back == NULL)
             break;
-          for (s = 0; s < envelopes->len; s++)
-            known = known || g_bytes_equal (back, envelopes->pdata[s]);
-          g_assert_true (known);
-          assert_opens (back, secret);
+          for (e = 0; e < envelopes->len; e++)
+            if (g_bytes_equal (back, envelopes->pdata[e]))
+              break;
+          g_assert_cmpuint (e, <, envelopes->len);
+          g_assert_false (seen[e]);
+          seen[e] = TRUE;
+
+          plaintext = sr_envelope_open (g_bytes_get_data (back, NULL), g_bytes_get_size (back),
+                                        secret, &error);
+          g_assert_no_error (error);
+          if (answers != NULL)
+            {
+              g_autoptr(SrAnswers) opened = sr_report_decode (plaintext->data, plaintext->len,
+                                                              NULL, &error);
+
+              g_assert_no_error (error);
+              g_assert_true (sr_answers_equal (opened, answers->pdata[e]));
+            }
           completed++;
         }
       g_assert_cmpuint (completed, ==, envelopes->len);
@@ -1552,6 +1557,103 @@ test_degraded_photos (void)
   g_test_message ("%u degraded images (%u kinds of damage) scanned and reassembled", scans,
                   (guint) G_N_ELEMENTS (degradations));
   sr_test_rmdir (dir);
+  return TRUE;
+}
+
+static void
+test_degraded_photos (void)
+{
+  static const gsize plaintext_sizes[] = { 300, 3000 };
+  g_autofree char *convert = g_find_program_in_path ("convert");
+  g_autoptr(SrOrgSecret) secret = sr_org_secret_generate ();
+  g_autoptr(GPtrArray) envelopes = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+
+  if (convert == NULL)
+    {
+      g_test_skip ("ImageMagick's convert is not installed");
+      return;
+    }
+
+  for (guint s = 0; s < G_N_ELEMENTS (plaintext_sizes); s++)
+    g_ptr_array_add (envelopes, seal_random (secret, plaintext_sizes[s]));
+
+  if (!check_degraded (convert, envelopes, NULL, secret))
+    g_test_skip ("ImageMagick's convert does not work here");
+}
+
+/* Every report of the corpus (tests/data/answers, tests/data/answers-long
+ * and the demo reports), sealed as a kiosk seals it, survives every kind
+ * of damage a photo of its codes may suffer, and opens to the answers
+ * that were submitted. */
+static void
+test_degraded_corpus (void)
+{
+  const char *dirs[] = { "answers", "answers-long", NULL };
+  g_autofree char *convert = g_find_program_in_path ("convert");
+  g_autoptr(SrOrgSecret) secret = sr_org_secret_generate ();
+  g_autoptr(GPtrArray) envelopes = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr(GPtrArray) answers = g_ptr_array_new_with_free_func ((GDestroyNotify) sr_answers_free);
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  guint8 recipient[1][SR_BOX_KEY_BYTES];
+  guint multi_part = 0;
+
+  if (convert == NULL)
+    {
+      g_test_skip ("ImageMagick's convert is not installed");
+      return;
+    }
+
+  for (guint k = 0; dirs[k] != NULL; k++)
+    {
+      g_autofree char *dir_path = sr_test_data_path (dirs[k]);
+      g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+      const char *name;
+
+      g_assert_nonnull (dir);
+      while ((name = g_dir_read_name (dir)) != NULL)
+        if (g_str_has_suffix (name, ".json"))
+          g_ptr_array_add (paths, g_build_filename (dir_path, name, NULL));
+    }
+  {
+    g_autofree char *demo_path = sr_data_path ("demo/answers");
+    g_autoptr(GDir) dir = g_dir_open (demo_path, 0, NULL);
+    const char *name;
+
+    g_assert_nonnull (dir);
+    while ((name = g_dir_read_name (dir)) != NULL)
+      if (g_str_has_suffix (name, ".json"))
+        g_ptr_array_add (paths, g_build_filename (demo_path, name, NULL));
+  }
+  g_assert_cmpuint (paths->len, >=, 15);
+
+  memcpy (recipient[0], sr_org_secret_get_box_pk (secret, 0), SR_BOX_KEY_BYTES);
+  for (guint i = 0; i < paths->len; i++)
+    {
+      g_autoptr(GBytes) json = sr_test_read (paths->pdata[i]);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(SrSecret) report = NULL;
+      SrAnswers *parsed;
+      GBytes *envelope;
+
+      parsed = sr_answers_new_from_json (g_bytes_get_data (json, NULL), g_bytes_get_size (json),
+                                         &error);
+      g_assert_no_error (error);
+      report = sr_report_encode (parsed, sr_report_today (), &error);
+      g_assert_no_error (error);
+      envelope = sr_envelope_seal (report->data, report->len,
+                                   (const guint8 (*)[SR_BOX_KEY_BYTES]) recipient, 1, &error);
+      g_assert_no_error (error);
+      if (sr_qr_count_parts (g_bytes_get_size (envelope), 0) > 1)
+        multi_part++;
+      g_ptr_array_add (answers, parsed);
+      g_ptr_array_add (envelopes, envelope);
+    }
+  /* The long narratives make some reports take more than one code, so the
+   * reassembly of parts is exercised too. */
+  g_assert_cmpuint (multi_part, >=, 1);
+
+  if (!check_degraded (convert, envelopes, answers, secret))
+    g_test_skip ("ImageMagick's convert does not work here");
 }
 
 /* Several codes in one photo, among them a foreign one. */
@@ -1786,6 +1888,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sr/qr/image/text-file", test_read_text_file);
   g_test_add_func ("/sr/qr/image/several-codes", test_photo_with_several_codes);
   g_test_add_func ("/sr/qr/image/degraded", test_degraded_photos);
+  g_test_add_func ("/sr/qr/image/degraded-corpus", test_degraded_corpus);
   g_test_add_func ("/sr/qr/image/pdf", test_pdf_sheet);
 
   return g_test_run ();

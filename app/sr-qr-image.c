@@ -732,6 +732,86 @@ halve (const guint8 *pixels,
   return out;
 }
 
+/* A 3 × 3 box filter at full size: takes the edge off sensor noise and
+ * JPEG blocks without losing modules the way halving can. */
+static guint8 *
+smooth (const guint8 *pixels,
+        guint         width,
+        guint         height)
+{
+  guint8 *out = g_malloc ((gsize) width * height);
+  guint y;
+
+  for (y = 0; y < height; y++)
+    {
+      guint y0 = y > 0 ? y - 1 : y;
+      guint y1 = y + 1 < height ? y + 1 : y;
+      guint x;
+
+      for (x = 0; x < width; x++)
+        {
+          guint x0 = x > 0 ? x - 1 : x;
+          guint x1 = x + 1 < width ? x + 1 : x;
+          guint sum = 0;
+          guint yy, xx;
+
+          for (yy = y0; yy <= y1; yy++)
+            for (xx = x0; xx <= x1; xx++)
+              sum += pixels[(gsize) yy * width + xx];
+          out[(gsize) y * width + x] = (guint8) (sum / ((y1 - y0 + 1) * (x1 - x0 + 1)));
+        }
+    }
+  return out;
+}
+
+/* Black and white at the threshold that best separates the image's two
+ * populations of gray (Otsu's method): a grey, low-contrast or unevenly
+ * noisy photo becomes a clean one. */
+static guint8 *
+binarize (const guint8 *pixels,
+          guint         width,
+          guint         height)
+{
+  gsize n = (gsize) width * height;
+  guint64 histogram[256] = { 0 };
+  guint64 total_sum = 0, below_sum = 0, below = 0;
+  double best = -1.0;
+  guint threshold = 128;
+  guint8 *out;
+  gsize i;
+  guint t;
+
+  for (i = 0; i < n; i++)
+    histogram[pixels[i]]++;
+  for (t = 0; t < 256; t++)
+    total_sum += (guint64) t * histogram[t];
+
+  for (t = 0; t < 256; t++)
+    {
+      guint64 above;
+      double mean_below, mean_above, between;
+
+      below += histogram[t];
+      below_sum += (guint64) t * histogram[t];
+      above = n - below;
+      if (below == 0 || above == 0)
+        continue;
+      mean_below = (double) below_sum / (double) below;
+      mean_above = (double) (total_sum - below_sum) / (double) above;
+      between = (double) below * (double) above * (mean_below - mean_above) * (mean_below - mean_above);
+      if (between > best)
+        {
+          best = between;
+          threshold = t;
+        }
+    }
+
+  out = g_malloc (n);
+  for (i = 0; i < n; i++)
+    out[i] = pixels[i] > threshold ? 255 : 0;
+  return out;
+}
+
 GPtrArray *
 sr_qr_scan_gray (const guint8 *pixels,
                  guint         width,
@@ -779,6 +859,28 @@ sr_qr_scan_gray (const guint8 *pixels,
   seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   scan_once (scanner, image, width, height, seen, found);
+
+  /* Only when nothing could be read, the image is cleaned up as a
+   * phone's scanner would and tried again, cheapest first: smoothed,
+   * then black and white, then both. */
+  if (found->len == 0)
+    {
+      g_autofree guint8 *smoothed = smooth (image, width, height);
+
+      scan_once (scanner, smoothed, width, height, seen, found);
+      if (found->len == 0)
+        {
+          g_autofree guint8 *bw = binarize (image, width, height);
+
+          scan_once (scanner, bw, width, height, seen, found);
+        }
+      if (found->len == 0)
+        {
+          g_autofree guint8 *bw = binarize (smoothed, width, height);
+
+          scan_once (scanner, bw, width, height, seen, found);
+        }
+    }
 
   /* Large, slightly blurred or noisy photos often read better at half
    * the size, where the noise averages out. */

@@ -101,57 +101,319 @@ on_object_member (JsonParser *parser,
   g_hash_table_insert (state->sizes, object, GUINT_TO_POINTER (json_object_get_size (object)));
 }
 
-/* Walks the raw text the way a JSON scanner does, looking for what
- * JsonParser accepts but gets wrong: an escaped NUL (it cuts the string
- * there) and integers that do not fit 64 bits (it wraps them). */
+/* RFC 8259, checked on the raw text before JsonParser sees it. JsonParser
+ * rides on GScanner, which also takes "$1F" and "0x1F" as hex, "01" as
+ * octal, ".5" and "1." as numbers, single-quoted strings, C comments,
+ * control characters and unknown escapes inside strings, and a second
+ * value after the first; and it recurses without a limit, so that a deep
+ * enough nesting overflows the stack. A flipped bit in a signed file must
+ * never turn into another value that still parses, and a crafted file must
+ * not crash the reader, so anything outside the grammar is refused here.
+ * The scanner also refuses what JsonParser accepts but gets wrong: an
+ * escaped NUL (it cuts the string there) and integers that do not fit 64
+ * bits (it wraps them). Nothing is built here. */
+
+#define JSON_MAX_DEPTH 64
+
+typedef struct
+{
+  const char *start;
+  const char *p;
+  const char *end;
+  guint       depth;
+  GError    **error;
+} JsonScan;
+
+static gboolean scan_value (JsonScan *scan);
+
+/* Fails the scan with a message naming where, once: the first problem is
+ * the one a person should fix. */
+static gboolean
+scan_fail (JsonScan   *scan,
+           const char *what)
+{
+  guint line = 1, column = 1;
+
+  for (const char *q = scan->start; q < scan->p && q < scan->end; q++)
+    {
+      if (*q == '\n')
+        {
+          line++;
+          column = 1;
+        }
+      else if (((guchar) *q & 0xc0) != 0x80)
+        column++;
+    }
+
+  g_set_error (scan->error, SR_ERROR, SR_ERROR_FORMAT,
+               "This is not valid JSON: %s at line %u, column %u.", what, line, column);
+  return FALSE;
+}
+
+static void
+scan_space (JsonScan *scan)
+{
+  while (scan->p < scan->end &&
+         (*scan->p == ' ' || *scan->p == '\t' || *scan->p == '\n' || *scan->p == '\r'))
+    scan->p++;
+}
+
+static gboolean
+scan_literal (JsonScan   *scan,
+              const char *word)
+{
+  gsize n = strlen (word);
+
+  if ((gsize) (scan->end - scan->p) < n || memcmp (scan->p, word, n) != 0)
+    return scan_fail (scan, "a word that is not true, false or null");
+  scan->p += n;
+  return TRUE;
+}
+
+static gsize
+scan_digits (JsonScan *scan)
+{
+  const char *from = scan->p;
+
+  while (scan->p < scan->end && g_ascii_isdigit (*scan->p))
+    scan->p++;
+  return (gsize) (scan->p - from);
+}
+
+/* -? (0 | [1-9][0-9]*) (.[0-9]+)? ([eE][+-]?[0-9]+)?, and nothing that
+ * could continue a number right after it. */
+static gboolean
+scan_number (JsonScan *scan)
+{
+  const char *number = scan->p;
+  gsize digits = 0, n;
+
+  if (scan->p < scan->end && *scan->p == '-')
+    scan->p++;
+  if (scan->p < scan->end && *scan->p == '0')
+    {
+      scan->p++;
+      digits = 1;
+    }
+  else if ((digits = scan_digits (scan)) == 0)
+    goto bad;
+  if (scan->p < scan->end && *scan->p == '.')
+    {
+      scan->p++;
+      if ((n = scan_digits (scan)) == 0)
+        goto bad;
+      digits += n;
+    }
+  if (scan->p < scan->end && (*scan->p == 'e' || *scan->p == 'E'))
+    {
+      scan->p++;
+      if (scan->p < scan->end && (*scan->p == '+' || *scan->p == '-'))
+        scan->p++;
+      if ((n = scan_digits (scan)) == 0)
+        goto bad;
+      digits += n;
+    }
+  /* "01", "0x1F", "1.2.3", "1e5e5": the number goes on where JSON's
+   * grammar has ended it. */
+  if (scan->p < scan->end &&
+      (g_ascii_isalnum (*scan->p) || *scan->p == '.' || *scan->p == '+' ||
+       *scan->p == '-' || *scan->p == '$' || *scan->p == '_'))
+    goto bad;
+
+  /* 18 digits always fit a signed 64-bit integer. */
+  if (digits > 18)
+    {
+      g_set_error_literal (scan->error, SR_ERROR, SR_ERROR_FORMAT,
+                           "The JSON holds a number too large to be exact.");
+      return FALSE;
+    }
+  return TRUE;
+
+bad:
+  scan->p = number;
+  return scan_fail (scan, "a number written in a way JSON does not allow");
+}
+
+/* Reads the four hex digits of the \u escape at scan->p (which stays
+ * where it is). */
+static gboolean
+scan_unicode_escape (JsonScan *scan,
+                     gunichar *unit)
+{
+  *unit = 0;
+  if (scan->end - scan->p < 6)
+    return scan_fail (scan, "a \\u escape without four hex digits");
+  for (guint i = 2; i < 6; i++)
+    {
+      if (!g_ascii_isxdigit (scan->p[i]))
+        return scan_fail (scan, "a \\u escape without four hex digits");
+      *unit = (*unit << 4) | (gunichar) g_ascii_xdigit_value (scan->p[i]);
+    }
+  return TRUE;
+}
+
+static gboolean
+scan_string (JsonScan *scan)
+{
+  if (scan->p >= scan->end || *scan->p != '"')
+    return scan_fail (scan, "something other than a string in double quotes");
+  scan->p++;
+
+  while (scan->p < scan->end)
+    {
+      guchar c = (guchar) *scan->p;
+
+      if (c == '"')
+        {
+          scan->p++;
+          return TRUE;
+        }
+      if (c < 0x20)
+        return scan_fail (scan, "a control character inside a string");
+      if (c != '\\')
+        {
+          scan->p++;
+          continue;
+        }
+
+      if (scan->end - scan->p < 2)
+        break;
+      c = (guchar) scan->p[1];
+      if (c == 'u')
+        {
+          gunichar unit;
+
+          if (!scan_unicode_escape (scan, &unit))
+            return FALSE;
+          if (unit == 0)
+            {
+              g_set_error_literal (scan->error, SR_ERROR, SR_ERROR_FORMAT,
+                                   "The JSON holds a NUL character, which SafeReport does not accept.");
+              return FALSE;
+            }
+          /* JsonParser turns a lone surrogate into bytes that are not
+           * UTF-8, which nothing downstream expects. A high surrogate must
+           * come with a low one, and a low one never comes alone. */
+          if (unit >= 0xdc00 && unit <= 0xdfff)
+            return scan_fail (scan, "half of a character escaped on its own");
+          if (unit >= 0xd800 && unit <= 0xdbff)
+            {
+              const char *high = scan->p;
+
+              scan->p += 6;
+              if (scan->end - scan->p < 2 || scan->p[0] != '\\' || scan->p[1] != 'u' ||
+                  !scan_unicode_escape (scan, &unit) || unit < 0xdc00 || unit > 0xdfff)
+                {
+                  g_clear_error (scan->error);
+                  scan->p = high;
+                  return scan_fail (scan, "half of a character escaped on its own");
+                }
+            }
+          scan->p += 6;
+        }
+      else if (c != '\0' && strchr ("\"\\/bfnrt", c) != NULL)
+        scan->p += 2;
+      else
+        return scan_fail (scan, "an escape JSON does not have");
+    }
+
+  scan->p = scan->end;
+  return scan_fail (scan, "a string that does not end");
+}
+
+static gboolean
+scan_container (JsonScan *scan,
+                char      close,
+                gboolean  members)
+{
+  if (++scan->depth > JSON_MAX_DEPTH)
+    return scan_fail (scan, "arrays and objects nested too deeply");
+  scan->p++;
+  scan_space (scan);
+  if (scan->p < scan->end && *scan->p == close)
+    {
+      scan->p++;
+      scan->depth--;
+      return TRUE;
+    }
+
+  for (;;)
+    {
+      if (members)
+        {
+          if (!scan_string (scan))
+            return FALSE;
+          scan_space (scan);
+          if (scan->p >= scan->end || *scan->p != ':')
+            return scan_fail (scan, "a key without a colon after it");
+          scan->p++;
+          scan_space (scan);
+        }
+      if (!scan_value (scan))
+        return FALSE;
+      scan_space (scan);
+      if (scan->p < scan->end && *scan->p == ',')
+        {
+          scan->p++;
+          scan_space (scan);
+          continue;
+        }
+      if (scan->p >= scan->end || *scan->p != close)
+        return scan_fail (scan, members ? "an object that does not end with a closing brace"
+                                        : "an array that does not end with a closing bracket");
+      scan->p++;
+      scan->depth--;
+      return TRUE;
+    }
+}
+
+static gboolean
+scan_value (JsonScan *scan)
+{
+  if (scan->p >= scan->end)
+    return scan_fail (scan, "a value missing");
+
+  switch (*scan->p)
+    {
+    case '{':
+      return scan_container (scan, '}', TRUE);
+    case '[':
+      return scan_container (scan, ']', FALSE);
+    case '"':
+      return scan_string (scan);
+    case 't':
+      return scan_literal (scan, "true");
+    case 'f':
+      return scan_literal (scan, "false");
+    case 'n':
+      return scan_literal (scan, "null");
+    case '-': case '0': case '1': case '2': case '3': case '4':
+    case '5': case '6': case '7': case '8': case '9':
+    case '.': case '+': case '$':
+      return scan_number (scan);
+    default:
+      return scan_fail (scan, "a character that cannot start a value");
+    }
+}
+
 static gboolean
 scan_raw_json (const char *data,
                gsize       len,
                GError    **error)
 {
-  gboolean in_string = FALSE;
-  gsize digits = 0;
+  JsonScan scan = { data, data, data + len, 0, error };
 
-  for (gsize i = 0; i < len; i++)
+  scan_space (&scan);
+  if (scan.p == scan.end)
     {
-      char c = data[i];
-
-      if (in_string)
-        {
-          if (c == '\\' && i + 1 < len)
-            {
-              if (data[i + 1] == 'u' && i + 5 < len && memcmp (data + i + 2, "0000", 4) == 0)
-                {
-                  g_set_error_literal (error, SR_ERROR, SR_ERROR_FORMAT,
-                                       "The JSON holds a NUL character, which SafeReport does not accept.");
-                  return FALSE;
-                }
-              i++;
-            }
-          else if (c == '"')
-            in_string = FALSE;
-          continue;
-        }
-
-      if (c == '"')
-        {
-          in_string = TRUE;
-          digits = 0;
-        }
-      else if (g_ascii_isdigit (c))
-        {
-          /* 18 digits always fit a signed 64-bit integer. */
-          if (++digits > 18)
-            {
-              g_set_error_literal (error, SR_ERROR, SR_ERROR_FORMAT,
-                                   "The JSON holds a number too large to be exact.");
-              return FALSE;
-            }
-        }
-      else if (c != '.' && c != 'e' && c != 'E' && c != '+' && c != '-')
-        digits = 0;
+      g_set_error_literal (error, SR_ERROR, SR_ERROR_FORMAT, "The JSON is empty.");
+      return FALSE;
     }
-
+  if (!scan_value (&scan))
+    return FALSE;
+  scan_space (&scan);
+  if (scan.p != scan.end)
+    return scan_fail (&scan, "more text after the end");
   return TRUE;
 }
 

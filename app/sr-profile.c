@@ -119,195 +119,6 @@ has_control_chars (const char *text)
   return FALSE;
 }
 
-/* RFC 8259 grammar, checked on the raw text before JsonParser sees it.
- * JsonParser rides on GScanner, which also takes "$1F" and "0x1F" as hex
- * and "01" as octal; a flipped bit in a signed file must never turn into
- * another value that still parses. Nothing is built here. */
-typedef struct
-{
-  const char *p;
-  const char *end;
-  guint       depth;
-} Lexer;
-
-#define JSON_MAX_DEPTH 64
-
-static gboolean lex_value (Lexer *lx);
-
-static void
-lex_space (Lexer *lx)
-{
-  while (lx->p < lx->end &&
-         (*lx->p == ' ' || *lx->p == '\t' || *lx->p == '\n' || *lx->p == '\r'))
-    lx->p++;
-}
-
-static gboolean
-lex_literal (Lexer      *lx,
-             const char *word)
-{
-  gsize n = strlen (word);
-
-  if ((gsize) (lx->end - lx->p) < n || memcmp (lx->p, word, n) != 0)
-    return FALSE;
-  lx->p += n;
-  return TRUE;
-}
-
-static gboolean
-lex_digits (Lexer *lx)
-{
-  const char *start = lx->p;
-
-  while (lx->p < lx->end && g_ascii_isdigit (*lx->p))
-    lx->p++;
-  return lx->p > start;
-}
-
-static gboolean
-lex_number (Lexer *lx)
-{
-  if (lx->p < lx->end && *lx->p == '-')
-    lx->p++;
-  if (lx->p < lx->end && *lx->p == '0')
-    lx->p++;
-  else if (!lex_digits (lx))
-    return FALSE;
-  if (lx->p < lx->end && *lx->p == '.')
-    {
-      lx->p++;
-      if (!lex_digits (lx))
-        return FALSE;
-    }
-  if (lx->p < lx->end && (*lx->p == 'e' || *lx->p == 'E'))
-    {
-      lx->p++;
-      if (lx->p < lx->end && (*lx->p == '+' || *lx->p == '-'))
-        lx->p++;
-      if (!lex_digits (lx))
-        return FALSE;
-    }
-  /* "01" stops after the 0 and fails at the 1 in the caller. */
-  return TRUE;
-}
-
-static gboolean
-lex_string (Lexer *lx)
-{
-  if (lx->p >= lx->end || *lx->p != '"')
-    return FALSE;
-  lx->p++;
-
-  while (lx->p < lx->end)
-    {
-      guchar c = *lx->p++;
-
-      if (c == '"')
-        return TRUE;
-      if (c < 0x20)
-        return FALSE;
-      if (c == '\\')
-        {
-          if (lx->p >= lx->end)
-            return FALSE;
-          c = *lx->p++;
-          if (c == 'u')
-            {
-              for (guint i = 0; i < 4; i++)
-                if (lx->p >= lx->end || !g_ascii_isxdigit (*lx->p++))
-                  return FALSE;
-            }
-          else if (strchr ("\"\\/bfnrt", c) == NULL || c == '\0')
-            return FALSE;
-        }
-    }
-
-  return FALSE;
-}
-
-static gboolean
-lex_container (Lexer *lx,
-               char   close,
-               gboolean members)
-{
-  if (++lx->depth > JSON_MAX_DEPTH)
-    return FALSE;
-  lx->p++;
-  lex_space (lx);
-  if (lx->p < lx->end && *lx->p == close)
-    {
-      lx->p++;
-      lx->depth--;
-      return TRUE;
-    }
-
-  for (;;)
-    {
-      if (members)
-        {
-          if (!lex_string (lx))
-            return FALSE;
-          lex_space (lx);
-          if (lx->p >= lx->end || *lx->p++ != ':')
-            return FALSE;
-          lex_space (lx);
-        }
-      if (!lex_value (lx))
-        return FALSE;
-      lex_space (lx);
-      if (lx->p >= lx->end)
-        return FALSE;
-      if (*lx->p == ',')
-        {
-          lx->p++;
-          lex_space (lx);
-          continue;
-        }
-      if (*lx->p++ != close)
-        return FALSE;
-      lx->depth--;
-      return TRUE;
-    }
-}
-
-static gboolean
-lex_value (Lexer *lx)
-{
-  if (lx->p >= lx->end)
-    return FALSE;
-
-  switch (*lx->p)
-    {
-    case '{':
-      return lex_container (lx, '}', TRUE);
-    case '[':
-      return lex_container (lx, ']', FALSE);
-    case '"':
-      return lex_string (lx);
-    case 't':
-      return lex_literal (lx, "true");
-    case 'f':
-      return lex_literal (lx, "false");
-    case 'n':
-      return lex_literal (lx, "null");
-    default:
-      return lex_number (lx);
-    }
-}
-
-static gboolean
-json_grammar_ok (const char *text,
-                 gsize       len)
-{
-  Lexer lx = { text, text + len, 0 };
-
-  lex_space (&lx);
-  if (!lex_value (&lx))
-    return FALSE;
-  lex_space (&lx);
-  return lx.p == lx.end;
-}
-
 /* Base64 as FORMAT.md writes it: the standard alphabet, padded, nothing
  * else. g_base64_decode skips stray characters, so the text must encode
  * back to itself. */
@@ -594,18 +405,13 @@ parse_payload (SrProfile     *self,
   JsonNode *value;
   JsonNode *node;
 
-  /* Strict: no duplicate keys, no escaped NUL, no wrapped integers, so
-   * that every reader of the payload sees the same thing. */
+  /* Strict (RFC 8259 and no more; no duplicate keys, no escaped NUL, no
+   * wrapped integers), so that every reader of the payload sees the same
+   * thing. */
   if (!g_utf8_validate_len ((const char *) payload, len, NULL))
     {
       g_set_error_literal (error, SR_ERROR, SR_ERROR_INVALID,
                            "The profile's contents are not UTF-8 text.");
-      return FALSE;
-    }
-  if (!json_grammar_ok ((const char *) payload, len))
-    {
-      g_set_error_literal (error, SR_ERROR, SR_ERROR_INVALID,
-                           "The profile's contents are not valid JSON.");
       return FALSE;
     }
   root = sr_json_parse_strict ((const char *) payload, len, &local_error);
@@ -830,7 +636,6 @@ sr_profile_new_from_data (const guint8  *data,
 
   if (len == 0 ||
       !g_utf8_validate_len ((const char *) data, len, NULL) ||
-      !json_grammar_ok ((const char *) data, len) ||
       (root = sr_json_parse_strict ((const char *) data, len, NULL)) == NULL ||
       !JSON_NODE_HOLDS_OBJECT (root))
     goto not_a_profile;

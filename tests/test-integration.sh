@@ -394,5 +394,53 @@ for f in bin/safereport-cli bin/safereport-inbox; do
   fi
 done
 
+# ------------------------------------------- installed, the tools find their data
+# A real `meson install` (no DESTDIR), then the installed tools are run
+# without SAFEREPORT_DATADIR: they must read the default form and the demo
+# profile from where they were installed. Only done when the prefix is a
+# directory of this build (scripts/run-tests configures it so), never into
+# a system prefix.
+
+case "$SR_PREFIX" in
+  "$build"/*)
+    if meson install -C "$build" --no-rebuild >"$tmp/install-prefix.log" 2>&1; then
+      ok "meson install into the build's prefix succeeds"
+    else
+      not_ok "meson install into the build's prefix succeeds" "$tmp/install-prefix.log"
+    fi
+
+    for tool in safereport-cli safereport-inbox; do
+      env -u SAFEREPORT_DATADIR "$SR_PREFIX/bin/$tool" --version >"$tmp/version" 2>&1 || true
+      if grep -qxF "data: $SR_PREFIX/share/safereport" "$tmp/version"; then
+        ok "installed $tool reads its data from $SR_PREFIX/share/safereport"
+      else
+        not_ok "installed $tool reads its data from $SR_PREFIX/share/safereport" "$tmp/version"
+      fi
+    done
+
+    # The demo round trip with nothing but what was installed (the answers
+    # are the input, as a person's would be).
+    icli () { env -u SAFEREPORT_DATADIR "$SR_PREFIX/bin/safereport-cli" "$@"; }
+    iinbox () { env -u SAFEREPORT_DATADIR "$SR_PREFIX/bin/safereport-inbox" "$@"; }
+    demo=$SR_PREFIX/share/safereport/demo
+    printf 'demo\n' >"$tmp/demo-pass"
+    if icli -D "$tmp/kiosk" provision "$demo/demo.srp" >"$tmp/rt.log" 2>&1 \
+       && icli -D "$tmp/kiosk" submit "$src/data/demo/answers/en.json" "$src/data/demo/answers/my.json" >>"$tmp/rt.log" 2>&1 \
+       && icli -D "$tmp/kiosk" export -o "$tmp/demo.srb" >>"$tmp/rt.log" 2>&1 \
+       && iinbox import -d "$tmp/inbox.db" -k "$demo/org.key" -p "$tmp/demo-pass" "$tmp/demo.srb" >"$tmp/import.out" 2>>"$tmp/rt.log" \
+       && grep -q '^imported 2, duplicates 0, rejected 0' "$tmp/import.out"; then
+      ok "the installed tools file, export and import the demo reports"
+    else
+      cat "$tmp/import.out" >>"$tmp/rt.log" 2>/dev/null
+      not_ok "the installed tools file, export and import the demo reports" "$tmp/rt.log"
+    fi
+    ;;
+  *)
+    skip "meson install into the build's prefix succeeds" "the prefix $SR_PREFIX is not inside the build directory"
+    skip "the installed tools read their data where they were installed" "the prefix is not inside the build directory"
+    skip "the installed tools file, export and import the demo reports" "the prefix is not inside the build directory"
+    ;;
+esac
+
 echo "1..$n"
 [ "$failed" -eq 0 ]

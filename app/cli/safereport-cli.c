@@ -14,6 +14,7 @@
 
 #include "sr-answers.h"
 #include "sr-cli-common.h"
+#include "sr-data.h"
 #include "sr-fsutil.h"
 #include "sr-outbox.h"
 #include "sr-profile.h"
@@ -488,7 +489,8 @@ cmd_status (int    argc,
   if (outbox == NULL)
     return sr_cli_fail (error);
 
-  sr_outbox_get_counts (outbox, &pending, &exported, &acknowledged);
+  if (!sr_outbox_count (outbox, &pending, &exported, &acknowledged, &error))
+    return sr_cli_fail (error);
   sr_cli_print ("pending %u, exported %u, acknowledged %u\n", pending, exported, acknowledged);
   return 0;
 }
@@ -517,7 +519,11 @@ main (int    argc,
 
   if (argc == 2 && g_strcmp0 (argv[1], "--version") == 0)
     {
-      sr_cli_print ("safereport-cli %s\n", SR_VERSION);
+      g_autofree char *data_dir = sr_data_path ("");
+
+      /* Where the default form and the demo profile are read from: an
+         installed tool reads them where it was installed. */
+      sr_cli_print ("safereport-cli %s\ndata: %s\n", SR_VERSION, data_dir);
       return 0;
     }
 

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "sr-cli-common.h"
+#include "sr-data.h"
 #include "sr-envelope.h"
 #include "sr-form.h"
 #include "sr-fsutil.h"
@@ -930,7 +931,11 @@ main (int    argc,
 
   if (argc == 2 && g_strcmp0 (argv[1], "--version") == 0)
     {
-      sr_cli_print ("safereport-inbox %s\n", SR_VERSION);
+      g_autofree char *data_dir = sr_data_path ("");
+
+      /* Where the default form and the demo profile are read from: an
+         installed tool reads them where it was installed. */
+      sr_cli_print ("safereport-inbox %s\ndata: %s\n", SR_VERSION, data_dir);
       return 0;
     }
 

@@ -747,6 +747,64 @@ test_quick_exit (Fixture       *fixture,
   }
 }
 
+/* Whether a font family of that name is installed. */
+static gboolean
+have_font_family (GtkWidget  *widget,
+                  const char *name)
+{
+  PangoFontMap *map = pango_context_get_font_map (gtk_widget_get_pango_context (widget));
+  g_autofree PangoFontFamily **families = NULL;
+  int n = 0;
+
+  pango_font_map_list_families (map, &families, &n);
+  for (int i = 0; i < n; i++)
+    if (g_str_equal (pango_font_family_get_name (families[i]), name))
+      return TRUE;
+  return FALSE;
+}
+
+/* How many of the mapped labels under root draw some of their text in a
+ * font whose family name contains family, out of how many labels with
+ * text (returned in n_labels). */
+static guint
+count_labels_in_font (GtkWidget  *root,
+                      const char *family,
+                      guint      *n_labels)
+{
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
+  guint in_font = 0;
+
+  *n_labels = 0;
+  collect (root, GTK_TYPE_LABEL, labels);
+  for (guint i = 0; i < labels->len; i++)
+    {
+      GtkLabel *label = g_ptr_array_index (labels, i);
+      PangoLayoutIter *iter;
+      gboolean found = FALSE;
+
+      if (!gtk_widget_get_mapped (GTK_WIDGET (label)) || *gtk_label_get_text (label) == '\0')
+        continue;
+      (*n_labels)++;
+      iter = pango_layout_get_iter (gtk_label_get_layout (label));
+      do
+        {
+          PangoLayoutRun *run = pango_layout_iter_get_run_readonly (iter);
+          PangoFontDescription *description;
+
+          if (run == NULL || run->item->analysis.font == NULL)
+            continue;
+          description = pango_font_describe (run->item->analysis.font);
+          if (strstr (pango_font_description_get_family (description), family) != NULL)
+            found = TRUE;
+          pango_font_description_free (description);
+        }
+      while (!found && pango_layout_iter_next_run (iter));
+      pango_layout_iter_free (iter);
+      in_font += found;
+    }
+  return in_font;
+}
+
 static void
 test_language_switch (Fixture       *fixture,
                       gconstpointer  data)
@@ -789,13 +847,32 @@ test_language_switch (Fixture       *fixture,
   survivor = find (GTK_WIDGET (current_question_page (window)), match_name, "survivor");
   g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (survivor)));
 
-  /* Urdu mirrors too; English does not. */
+  /* Urdu mirrors too, and is written in Nastaliq; English does neither. */
   click_action (window, "win.language");
   choose_language (window, "ur");
   g_assert_cmpint (gtk_widget_get_direction (GTK_WIDGET (window)), ==, GTK_TEXT_DIR_RTL);
+  if (have_font_family (GTK_WIDGET (window), "Noto Nastaliq Urdu"))
+    {
+      guint n_labels = 0;
+      guint nastaliq = count_labels_in_font (GTK_WIDGET (current_question_page (window)),
+                                             "Nastaliq", &n_labels);
+
+      g_assert_cmpuint (n_labels, >, 0);
+      g_assert_cmpuint (nastaliq, ==, n_labels);
+      screenshot (window, "urdu-nastaliq");
+    }
+  else
+    g_test_message ("Noto Nastaliq Urdu is not installed: the Urdu face is not checked");
   click_action (window, "win.language");
   choose_language (window, "en");
   g_assert_cmpint (gtk_widget_get_direction (GTK_WIDGET (window)), ==, GTK_TEXT_DIR_LTR);
+  {
+    guint n_labels = 0;
+
+    g_assert_cmpuint (count_labels_in_font (GTK_WIDGET (current_question_page (window)),
+                                            "Nastaliq", &n_labels), ==, 0);
+    g_assert_cmpuint (n_labels, >, 0);
+  }
   g_assert_cmpstr (sr_answers_get_text (sr_window_get_answers (window), "narrative"), ==, NARRATIVE);
   g_assert_cmpuint (sr_answers_get_n (sr_window_get_answers (window)), ==, 2);
 }

@@ -378,6 +378,25 @@ build_pages (SrWindow *self)
   gtk_stack_add_named (self->stack, self->help_page, "help");
 }
 
+/* The window carries a class naming its language ("lang-ur"), for what
+ * style.css must do per language: Urdu is written in Nastaliq, which the
+ * fonts that cover Arabic script by default do not draw. */
+static void
+update_language_class (SrWindow *self)
+{
+  g_auto(GStrv) classes = gtk_widget_get_css_classes (GTK_WIDGET (self));
+  g_autofree char *wanted = NULL;
+
+  if (self->lang != NULL)
+    wanted = g_strdelimit (g_strconcat ("lang-", self->lang, NULL), "_", '-');
+
+  for (guint i = 0; classes[i] != NULL; i++)
+    if (g_str_has_prefix (classes[i], "lang-") && g_strcmp0 (classes[i], wanted) != 0)
+      gtk_widget_remove_css_class (GTK_WIDGET (self), classes[i]);
+  if (wanted != NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (self), wanted);
+}
+
 static void
 on_language_chosen (SrLanguagePage *page,
                     const char     *lang,
@@ -388,6 +407,7 @@ on_language_chosen (SrLanguagePage *page,
   g_free (self->lang);
   self->lang = g_strdup (lang);
   sr_i18n_set_language (lang);
+  update_language_class (self);
   if (self->answers != NULL)
     sr_answers_set_lang (self->answers, answers_language (self, lang));
 
@@ -931,6 +951,7 @@ sr_window_reset (SrWindow *self)
   sr_i18n_reset_language ();
   g_free (self->lang);
   self->lang = g_strdup (sr_i18n_get_language ());
+  update_language_class (self);
   sr_window_retranslate (self);
 
   /* No cross-fade: the old page must not linger on screen. */
@@ -1387,6 +1408,7 @@ sr_window_constructed (GObject *object)
     }
 
   self->lang = g_strdup (sr_i18n_get_language ());
+  update_language_class (self);
   sr_window_retranslate (self);
   update_chrome (self);
 

@@ -59,7 +59,7 @@ sr_padme (gsize len)
 
   e = g_bit_storage (len) - 1;   /* floor (log2 len) */
   s = g_bit_storage (e);         /* floor (log2 e) + 1 */
-  z = e - s;
+  z = e > s ? e - s : 0;   /* e >= s always; said for the analyzer */
   mask = ((gsize) 1 << z) - 1;
 
   return (len + mask) & ~mask;

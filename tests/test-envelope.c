@@ -812,7 +812,7 @@ test_receipt (void)
       randombytes_buf (id, sizeof id);
       receipt = sr_receipt_from_id (id);
       g_assert_cmpuint (strlen (receipt), ==, 11);
-      g_assert_cmpint (receipt[5], ==, '-');
+      g_assert_cmpint ((guchar) receipt[5], ==, '-');
       lower = g_ascii_strdown (receipt, -1);
       back = sr_receipt_normalize (lower);
       g_assert_cmpstr (back, ==, receipt);

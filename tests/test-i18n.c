@@ -1346,7 +1346,7 @@ main (int   argc,
       char *argv[])
 {
   /* Messages quote the translations: print them as they are. */
-  setlocale (LC_ALL, "C.UTF-8");
+  (void) setlocale (LC_ALL, "C.UTF-8");
   sr_test_init (&argc, &argv);
 
   g_test_add_func ("/sr/i18n/linguas", test_linguas);

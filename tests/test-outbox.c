@@ -337,7 +337,7 @@ test_full_cycle (Fixture       *fixture,
 
       g_assert_no_error (error);
       g_assert_cmpuint (strlen (receipt), ==, 11);
-      g_assert_cmpint (receipt[5], ==, '-');
+      g_assert_cmpint ((guchar) receipt[5], ==, '-');
       g_strdelimit (lower, "-", ' ');
       again = sr_outbox_lookup (fixture->outbox, lower, &error);
       g_assert_no_error (error);

@@ -278,7 +278,7 @@ test_base45_exhaustive (void)
 
             g_assert_cmpuint (a + 45 * b, <=, 255);
             g_assert_cmpstr (again, ==, two);
-            g_assert_cmpint (two[1], !=, ' ');
+            g_assert_cmpint ((guchar) two[1], !=, ' ');
             valid2++;
           }
         else
@@ -294,7 +294,7 @@ test_base45_exhaustive (void)
                 g_autofree char *again = sr_base45_encode (g_bytes_get_data (out3, NULL), 2);
 
                 g_assert_cmpstr (again, ==, three);
-                g_assert_cmpint (three[2], !=, ' ');
+                g_assert_cmpint ((guchar) three[2], !=, ' ');
                 valid3++;
               }
             else
@@ -1390,8 +1390,9 @@ test_broken_images (void)
 
 /* Corners pulled in unevenly: the sheet seen at an angle. ImageMagick
  * expands the escapes for each image's own size. */
-#define PERSPECTIVE "0,0 %[fx:w*0.06],%[fx:h*0.03]  %w,0 %[fx:w*0.97],%[fx:h*0.08]  " \
-                    "0,%h %[fx:w*0.02],%[fx:h*0.95]  %w,%h %[fx:w*0.9],%[fx:h*0.98]"
+static const char PERSPECTIVE[] =
+  "0,0 %[fx:w*0.06],%[fx:h*0.03]  %w,0 %[fx:w*0.97],%[fx:h*0.08]  "
+  "0,%h %[fx:w*0.02],%[fx:h*0.95]  %w,%h %[fx:w*0.9],%[fx:h*0.98]";
 
 typedef struct
 {

@@ -63,14 +63,18 @@ sr_i18n_init (void)
   const char *messages;
   const char *localedir;
 
-  setlocale (LC_ALL, "");
+  if (setlocale (LC_ALL, "") == NULL)
+    g_debug ("The locale of the environment is not installed; using C.UTF-8.");
 
   /* gettext ignores LANGUAGE under the plain "C" locale, and the app
    * switches languages through LANGUAGE; C.UTF-8 behaves like C otherwise
    * and is always there on the systems SafeReport runs on. */
   messages = setlocale (LC_MESSAGES, NULL);
   if (messages == NULL || g_str_equal (messages, "C") || g_str_equal (messages, "POSIX"))
-    setlocale (LC_ALL, "C.UTF-8");
+    {
+      if (setlocale (LC_ALL, "C.UTF-8") == NULL)
+        g_debug ("C.UTF-8 is not installed; messages stay in English.");
+    }
 
   /* The installed catalogues, or the ones in a build directory for a run
    * from the source tree (scripts/run, the tests). */

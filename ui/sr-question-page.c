@@ -818,6 +818,29 @@ build_country (SrQuestionPage *self)
 
 /* Putting the stored answer into the controls */
 
+/* An answer of the form YYYY-MM-DD (as the form format stores dates),
+ * split into numbers; FALSE for anything else. */
+static gboolean
+parse_date (const char *text,
+            guint      *year,
+            guint      *month,
+            guint      *day)
+{
+  static const guint8 digits[] = { 0, 1, 2, 3, 5, 6, 8, 9 };
+
+  if (text == NULL || strlen (text) != 10 || text[4] != '-' || text[7] != '-')
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (digits); i++)
+    if (!g_ascii_isdigit (text[digits[i]]))
+      return FALSE;
+
+  *year = (guint) g_ascii_digit_value (text[0]) * 1000 + (guint) g_ascii_digit_value (text[1]) * 100 +
+          (guint) g_ascii_digit_value (text[2]) * 10 + (guint) g_ascii_digit_value (text[3]);
+  *month = (guint) g_ascii_digit_value (text[5]) * 10 + (guint) g_ascii_digit_value (text[6]);
+  *day = (guint) g_ascii_digit_value (text[8]) * 10 + (guint) g_ascii_digit_value (text[9]);
+  return TRUE;
+}
+
 static void
 show_answer (SrQuestionPage *self)
 {
@@ -881,7 +904,7 @@ show_answer (SrQuestionPage *self)
         const char *text = sr_answers_get_text (answers, id);
         guint year = 0, month = 0, day = 0;
 
-        if (text != NULL && sscanf (text, "%4u-%2u-%2u", &year, &month, &day) == 3
+        if (parse_date (text, &year, &month, &day)
             && year <= current_year () && current_year () - year < DATE_YEARS
             && month >= 1 && month <= 12 && day >= 1 && day <= 31)
           {

@@ -805,6 +805,29 @@ count_labels_in_font (GtkWidget  *root,
   return in_font;
 }
 
+/* Whether the progress label writes its numbers with the ten digits that
+ * start at zero, and only those. */
+static gboolean
+has_digit_from (SrWindow *window,
+                gunichar  zero)
+{
+  const char *text = gtk_label_get_text (GTK_LABEL (find_by_name (window, "progress")));
+  gboolean found = FALSE;
+
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_isdigit (c))
+        {
+          if (c < zero || c > zero + 9)
+            return FALSE;
+          found = TRUE;
+        }
+    }
+  return found;
+}
+
 static void
 test_language_switch (Fixture       *fixture,
                       gconstpointer  data)
@@ -830,9 +853,19 @@ test_language_switch (Fixture       *fixture,
   g_assert_cmpstr (text, ==, NARRATIVE);
   g_assert_cmpstr (sr_answers_get_text (sr_window_get_answers (window), "role"), ==, "survivor");
 
-  /* To Arabic: the layout mirrors. */
+  /* Thai counts in 0-9, as Thai screens do. */
+  g_assert_true (has_digit_from (window, '0'));
+
+  /* Burmese counts in its own digits. */
+  click_action (window, "win.language");
+  choose_language (window, "my");
+  g_assert_true (has_digit_from (window, 0x1040));
+  g_assert_false (has_digit_from (window, '0'));
+
+  /* To Arabic: the layout mirrors, and the count is in Arabic-Indic digits. */
   click_action (window, "win.language");
   choose_language (window, "ar");
+  g_assert_true (has_digit_from (window, 0x0660));
   g_assert_cmpint (gtk_widget_get_default_direction (), ==, GTK_TEXT_DIR_RTL);
   g_assert_cmpint (gtk_widget_get_direction (GTK_WIDGET (window)), ==, GTK_TEXT_DIR_RTL);
   g_assert_cmpint (gtk_widget_get_direction (GTK_WIDGET (current_question_page (window))), ==, GTK_TEXT_DIR_RTL);
@@ -866,6 +899,7 @@ test_language_switch (Fixture       *fixture,
   click_action (window, "win.language");
   choose_language (window, "en");
   g_assert_cmpint (gtk_widget_get_direction (GTK_WIDGET (window)), ==, GTK_TEXT_DIR_LTR);
+  g_assert_true (has_digit_from (window, '0'));
   {
     guint n_labels = 0;
 

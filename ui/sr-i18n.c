@@ -190,6 +190,44 @@ apply (const char *lang,
                                                           : GTK_TEXT_DIR_LTR);
 }
 
+/* The digit zero of each language whose default numbering system in CLDR
+ * is not Latin; the other nine follow it in Unicode. */
+static const struct
+{
+  const char *lang;
+  gunichar    zero;
+} native_digits[] = {
+  { "ar", 0x0660 },   /* Arabic-Indic ٠ */
+  { "my", 0x1040 },   /* Myanmar ၀ */
+  { "bn", 0x09E6 },   /* Bengali ০ */
+  { "ne", 0x0966 },   /* Devanagari ० */
+};
+
+char *
+sr_i18n_localize_digits (const char *text)
+{
+  gunichar zero = 0;
+  GString *out;
+
+  g_return_val_if_fail (text != NULL, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (native_digits); i++)
+    if (g_strcmp0 (native_digits[i].lang, current_language) == 0)
+      zero = native_digits[i].zero;
+  if (zero == 0)
+    return g_strdup (text);
+
+  out = g_string_sized_new (strlen (text) * 3);
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (g_ascii_isdigit (*p))
+        g_string_append_unichar (out, zero + (gunichar) (*p - '0'));
+      else
+        g_string_append_c (out, *p);
+    }
+  return g_string_free (out, FALSE);
+}
+
 gboolean
 sr_i18n_is_draft (void)
 {

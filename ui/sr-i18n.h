@@ -14,6 +14,11 @@ void        sr_i18n_init            (void);
 /* The language's name in its own script ("ไทย" for "th"), or the code. */
 const char *sr_i18n_get_endonym     (const char *lang);
 gboolean    sr_i18n_is_rtl          (const char *lang);
+/* text with its ASCII digits written in the digits of the language in use,
+ * where that language's usual numbering is not 0-9 (Arabic, Burmese,
+ * Bengali, Nepali). Only for numbers a person reads; never for receipt
+ * codes, commands or anything typed back. */
+char       *sr_i18n_localize_digits (const char *text);
 /* Switches gettext and the default text direction to lang. Widgets built
  * afterwards use it; callers rebuild what they show. */
 void        sr_i18n_set_language    (const char *lang);

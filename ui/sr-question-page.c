@@ -551,8 +551,11 @@ build_date (SrQuestionPage *self)
     {
       char number[16];
 
+      g_autofree char *shown = NULL;
+
       g_snprintf (number, sizeof number, "%u", d);
-      g_strv_builder_add (days, number);
+      shown = sr_i18n_localize_digits (number);
+      g_strv_builder_add (days, shown);
     }
   for (guint m = 0; m < G_N_ELEMENTS (month_names); m++)
     g_strv_builder_add (months, _(month_names[m]));
@@ -560,8 +563,11 @@ build_date (SrQuestionPage *self)
     {
       char number[16];
 
+      g_autofree char *shown = NULL;
+
       g_snprintf (number, sizeof number, "%u", this_year - y);
-      g_strv_builder_add (years, number);
+      shown = sr_i18n_localize_digits (number);
+      g_strv_builder_add (years, shown);
     }
 
   day_items = g_strv_builder_end (days);

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "sr-countries.h"
+#include "sr-i18n.h"
 #include "sr-question-page.h"
 #include "sr-review-page.h"
 #include "sr-secret.h"
@@ -79,7 +80,12 @@ sr_review_format_answer (SrQuestion *question,
       return g_strdup (sr_countries_display_name (sr_answers_get_text (answers, id)));
 
     case SR_QUESTION_NUMBER:
-      return g_strdup_printf ("%" G_GINT64_FORMAT, sr_answers_get_number (answers, id));
+      {
+        g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                   sr_answers_get_number (answers, id));
+
+        return sr_i18n_localize_digits (number);
+      }
 
     case SR_QUESTION_CONSENT:
       return g_strdup (sr_answers_get_bool (answers, id) ? _("Yes") : _("No"));

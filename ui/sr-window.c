@@ -542,6 +542,7 @@ update_chrome (SrWindow *self)
         guint position = 0;
         guint total = 0;
         g_autofree char *progress = NULL;
+        g_autofree char *progress_text = NULL;
 
         if (sr_question_get_kind (question) == SR_QUESTION_INFO
             || (self->answers != NULL && sr_answers_has (self->answers, sr_question_get_id (question))))
@@ -559,7 +560,8 @@ update_chrome (SrWindow *self)
 
         /* Translators: progress through the form, "Question 3 of 20". */
         progress = g_strdup_printf (_("Question %u of %u"), position, total);
-        gtk_label_set_text (self->progress_label, progress);
+        progress_text = sr_i18n_localize_digits (progress);
+        gtk_label_set_text (self->progress_label, progress_text);
         gtk_progress_bar_set_fraction (self->progress_bar,
                                        total > 0 ? (double) position / total : 0.0);
       }
@@ -570,6 +572,7 @@ update_chrome (SrWindow *self)
         guint position = 0;
         guint total = 0;
         g_autofree char *progress = NULL;
+        g_autofree char *progress_text = NULL;
 
         next_label = self->from_review ? _("_Done") : _("_Next");
         for (guint i = 0; i < self->section_pages->len; i++)
@@ -583,7 +586,8 @@ update_chrome (SrWindow *self)
         /* Translators: progress through the form in operator mode, where
          * each page holds a part of it: "Part 2 of 7". */
         progress = g_strdup_printf (_("Part %u of %u"), position, total);
-        gtk_label_set_text (self->progress_label, progress);
+        progress_text = sr_i18n_localize_digits (progress);
+        gtk_label_set_text (self->progress_label, progress_text);
         gtk_progress_bar_set_fraction (self->progress_bar,
                                        total > 0 ? (double) position / total : 0.0);
       }

@@ -1399,42 +1399,48 @@ sr_outbox_check_admin_pin (SrOutbox        *self,
   return TRUE;
 }
 
-void
-sr_outbox_get_counts (SrOutbox *self,
-                      guint    *pending,
-                      guint    *exported,
-                      guint    *acknowledged)
+gboolean
+sr_outbox_count (SrOutbox  *self,
+                 guint     *pending,
+                 guint     *exported,
+                 guint     *acknowledged,
+                 GError   **error)
 {
   g_autoptr(GRecMutexLocker) locker = NULL;
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(GError) error = NULL;
   guint counts[2] = { 0, 0 };
   gint64 acked = 0;
   int rc;
 
-  g_return_if_fail (SR_IS_OUTBOX (self));
+  g_return_val_if_fail (SR_IS_OUTBOX (self), FALSE);
 
   locker = g_rec_mutex_locker_new (&self->lock);
 
-  stmt = prepare (self, "SELECT state, count (*) FROM envelopes GROUP BY state", &error);
-  if (stmt != NULL)
-    {
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        {
-          gint64 state = sqlite3_column_int64 (stmt, 0);
+  if (pending != NULL)
+    *pending = 0;
+  if (exported != NULL)
+    *exported = 0;
+  if (acknowledged != NULL)
+    *acknowledged = 0;
 
-          if (state == STATE_PENDING || state == STATE_EXPORTED)
-            counts[state] = (guint) sqlite3_column_int64 (stmt, 1);
-        }
-      if (rc != SQLITE_DONE)
-        set_db_error (self, &error, "count its reports");
+  stmt = prepare (self, "SELECT state, count (*) FROM envelopes GROUP BY state", error);
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 state = sqlite3_column_int64 (stmt, 0);
+
+      if (state == STATE_PENDING || state == STATE_EXPORTED)
+        counts[state] = (guint) sqlite3_column_int64 (stmt, 1);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (self, error, "count its reports");
+      return FALSE;
     }
 
-  if (error == NULL)
-    meta_get_int (self, META_ACKNOWLEDGED, &acked, &error);
-
-  if (error != NULL)
-    g_warning ("%s", error->message);
+  if (!meta_get_int (self, META_ACKNOWLEDGED, &acked, error))
+    return FALSE;
 
   if (pending != NULL)
     *pending = counts[STATE_PENDING];
@@ -1442,4 +1448,20 @@ sr_outbox_get_counts (SrOutbox *self,
     *exported = counts[STATE_EXPORTED];
   if (acknowledged != NULL)
     *acknowledged = (guint) CLAMP (acked, 0, G_MAXUINT);
+
+  return TRUE;
+}
+
+void
+sr_outbox_get_counts (SrOutbox *self,
+                      guint    *pending,
+                      guint    *exported,
+                      guint    *acknowledged)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (SR_IS_OUTBOX (self));
+
+  if (!sr_outbox_count (self, pending, exported, acknowledged, &error))
+    g_warning ("%s", error->message);
 }

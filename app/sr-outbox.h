@@ -90,6 +90,15 @@ gboolean    sr_outbox_check_admin_pin (SrOutbox      *self,
                                       guint          *wait_seconds,
                                       GError        **error);
 
+/* The counts, or FALSE with error when the outbox cannot be read (a
+ * damaged file, say): nobody should be told an outbox is empty when it
+ * could not be counted. */
+gboolean    sr_outbox_count          (SrOutbox       *self,
+                                      guint          *pending,
+                                      guint          *exported,
+                                      guint          *acknowledged,
+                                      GError        **error);
+/* The same, with a failure logged as a warning and every count 0. */
 void        sr_outbox_get_counts     (SrOutbox       *self,
                                       guint          *pending,
                                       guint          *exported,

@@ -5,6 +5,7 @@
 
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "sr-error.h"
 
@@ -108,4 +109,52 @@ sr_test_tree_contains (const char   *path,
     }
 
   return FALSE;
+}
+
+void
+sr_test_result_clear (SrTestResult *result)
+{
+  g_clear_pointer (&result->out, g_free);
+  g_clear_pointer (&result->err, g_free);
+}
+
+SrTestResult
+sr_test_spawn (const char *const    *argv,
+               char                **envp,
+               GSpawnChildSetupFunc  setup,
+               gpointer              setup_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *joined = g_strjoinv (" ", (char **) argv);
+  SrTestResult result = { 0 };
+  int wait_status = 0;
+
+  g_test_message ("$ %s", joined);
+  g_spawn_sync (NULL, (char **) argv, envp, G_SPAWN_DEFAULT, setup, setup_data,
+                &result.out, &result.err, &wait_status, &error);
+  g_assert_no_error (error);
+  result.status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : -1;
+  if (result.out[0] != '\0')
+    g_test_message ("stdout: %s", result.out);
+  if (result.err[0] != '\0')
+    g_test_message ("stderr: %s", result.err);
+  return result;
+}
+
+SrTestResult
+sr_test_run (const char *program,
+             ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  const char *arg;
+  va_list args;
+
+  g_ptr_array_add (argv, (char *) program);
+  va_start (args, program);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  return sr_test_spawn ((const char *const *) argv->pdata, NULL, NULL, NULL);
 }

@@ -7,6 +7,30 @@
 
 G_BEGIN_DECLS
 
+/* What a program run to its end left: its exit status (-1 when a signal
+ * ended it, so that an abort is never taken for a clear error) and all it
+ * printed. */
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} SrTestResult;
+
+void         sr_test_result_clear     (SrTestResult *result);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SrTestResult, sr_test_result_clear)
+
+/* Runs argv to its end, with envp (NULL: the test's own environment) and
+ * setup called in the child between fork and exec; logs the command, and
+ * what it printed, as test messages. */
+SrTestResult sr_test_spawn            (const char *const    *argv,
+                                       char                **envp,
+                                       GSpawnChildSetupFunc  setup,
+                                       gpointer              setup_data);
+/* sr_test_spawn (program, arguments…) in the test's own environment. */
+SrTestResult sr_test_run              (const char *program,
+                                       ...) G_GNUC_NULL_TERMINATED;
+
 /* g_test_init plus sr_init; aborts if the library cannot start. */
 void         sr_test_init             (int    *argc,
                                        char ***argv);

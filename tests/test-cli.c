@@ -42,66 +42,14 @@ static struct
  * Running the programs
  * --------------------------------------------------------------------- */
 
-typedef struct
-{
-  int   status;   /* exit status, or -1 for a signal */
-  char *out;
-  char *err;
-} Result;
-
-static void
-result_clear (Result *result)
-{
-  g_clear_pointer (&result->out, g_free);
-  g_clear_pointer (&result->err, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Result, result_clear)
-
-static Result
+static SrTestResult
 run_argv (const char *const *argv)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *joined = g_strjoinv (" ", (char **) argv);
-  Result result = { 0 };
-  int wait_status = 0;
-
-  g_test_message ("$ %s", joined);
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                &result.out, &result.err, &wait_status, &error);
-  g_assert_no_error (error);
-
-  if (WIFEXITED (wait_status))
-    result.status = WEXITSTATUS (wait_status);
-  else
-    result.status = -1;
-
-  if (result.err[0] != '\0')
-    g_test_message ("stderr: %s", result.err);
-  return result;
-}
-
-/* run (program, arguments…, NULL) */
-static Result
-run (const char *program,
-     ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  const char *arg;
-  va_list args;
-
-  g_ptr_array_add (argv, (char *) program);
-  va_start (args, program);
-  while ((arg = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (argv, (char *) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  return run_argv ((const char *const *) argv->pdata);
+  return sr_test_spawn (argv, NULL, NULL, NULL);
 }
 
 static void
-assert_ok (const Result *result)
+assert_ok (const SrTestResult *result)
 {
   if (result->status != 0)
     g_error ("exit %d: %s", result->status, result->err);
@@ -110,8 +58,8 @@ assert_ok (const Result *result)
 
 /* The contract for a failure: exit 1 and one line "PROGRAM: message". */
 static void
-assert_one_line_error (const Result *result,
-                       const char   *program)
+assert_one_line_error (const SrTestResult *result,
+                       const char         *program)
 {
   g_autofree char *prefix = g_strdup_printf ("%s: ", program);
   const char *newline;
@@ -172,10 +120,10 @@ pub_field (const char *key)
 static char *
 new_kiosk (const char *dir)
 {
-  g_auto(Result) result = { 0 };
+  g_auto(SrTestResult) result = { 0 };
   char *data_dir = path_in (dir, "kiosk");
 
-  result = run (org.cli, "--data-dir", data_dir, "provision", org.profile, NULL);
+  result = sr_test_run (org.cli, "--data-dir", data_dir, "provision", org.profile, NULL);
   assert_ok (&result);
   return data_dir;
 }
@@ -184,7 +132,7 @@ static void
 assert_status (const char *data_dir,
                const char *expected)
 {
-  g_auto(Result) result = run (org.cli, "--data-dir", data_dir, "status", NULL);
+  g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", data_dir, "status", NULL);
   g_autofree char *line = g_strconcat (expected, "\n", NULL);
 
   assert_ok (&result);
@@ -195,7 +143,7 @@ static GStrv
 submit_all (const char *data_dir)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_auto(Result) result = { 0 };
+  g_auto(SrTestResult) result = { 0 };
   GStrv receipts;
 
   g_ptr_array_add (argv, (char *) org.cli);
@@ -239,7 +187,7 @@ test_keygen (void)
 
   /* It never replaces a key. */
   {
-    g_auto(Result) result = run (org.inbox, "keygen", "--out-dir", org.org_dir,
+    g_auto(SrTestResult) result = sr_test_run (org.inbox, "keygen", "--out-dir", org.org_dir,
                                  "--passphrase-file", org.passphrase_file, NULL);
 
     assert_one_line_error (&result, "safereport-inbox");
@@ -254,10 +202,10 @@ test_keygen (void)
   {
     g_autofree char *lone = path_in (dir, "org.pub");
     g_autofree char *lone_key = path_in (dir, "org.key");
-    g_auto(Result) result = { 0 };
+    g_auto(SrTestResult) result = { 0 };
 
     g_file_set_contents (lone, "x", 1, NULL);
-    result = run (org.inbox, "keygen", "--out-dir", dir,
+    result = sr_test_run (org.inbox, "keygen", "--out-dir", dir,
                   "--passphrase-file", org.passphrase_file, NULL);
     assert_one_line_error (&result, "safereport-inbox");
     g_assert_false (g_file_test (lone_key, G_FILE_TEST_EXISTS));
@@ -266,7 +214,7 @@ test_keygen (void)
 
   /* A passphrase file that is not there. */
   {
-    g_auto(Result) result = run (org.inbox, "keygen", "--out-dir", dir,
+    g_auto(SrTestResult) result = sr_test_run (org.inbox, "keygen", "--out-dir", dir,
                                  "--passphrase-file", missing, NULL);
 
     assert_one_line_error (&result, "safereport-inbox");
@@ -274,7 +222,7 @@ test_keygen (void)
 
   /* No passphrase file and no terminal: a clear refusal, not a hang. */
   {
-    g_auto(Result) result = { 0 };
+    g_auto(SrTestResult) result = { 0 };
     const char *argv[] = { "setsid", org.inbox, "keygen", "--out-dir", dir, NULL };
     g_autofree char *setsid = g_find_program_in_path ("setsid");
 
@@ -344,7 +292,7 @@ test_round_trip (void)
   /* provision prints the pinned fingerprint, digits then words, exactly
    * as org.pub gives them. */
   {
-    g_auto(Result) result = run (org.cli, "--data-dir", data_dir, "provision", org.profile, NULL);
+    g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", data_dir, "provision", org.profile, NULL);
     g_autofree char *digits = pub_field ("fingerprint");
     g_autofree char *words = pub_field ("words");
 
@@ -372,7 +320,7 @@ test_round_trip (void)
 
   /* export */
   {
-    g_auto(Result) result = run (org.cli, "--data-dir", data_dir, "export", "--out", bundle, NULL);
+    g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", data_dir, "export", "--out", bundle, NULL);
 
     assert_ok (&result);
     expected = g_strdup_printf ("exported %u\n", n);
@@ -385,7 +333,7 @@ test_round_trip (void)
 
   /* import, twice: the second time everything is a duplicate. */
   {
-    g_auto(Result) result = run (org.inbox, "import", "--db", db, "--key", org.key,
+    g_auto(SrTestResult) result = sr_test_run (org.inbox, "import", "--db", db, "--key", org.key,
                                  "--passphrase-file", org.passphrase_file, bundle, NULL);
 
     assert_ok (&result);
@@ -394,7 +342,7 @@ test_round_trip (void)
     g_clear_pointer (&expected, g_free);
   }
   {
-    g_auto(Result) result = run (org.inbox, "import", "--db", db, "--key", org.key,
+    g_auto(SrTestResult) result = sr_test_run (org.inbox, "import", "--db", db, "--key", org.key,
                                  "--passphrase-file", org.passphrase_file, bundle, NULL);
 
     assert_ok (&result);
@@ -406,7 +354,7 @@ test_round_trip (void)
 
   /* list: RECEIPT<TAB>YYYY-MM-DD<TAB>SIZE, every receipt once. */
   {
-    g_auto(Result) result = run (org.inbox, "list", "--db", db, NULL);
+    g_auto(SrTestResult) result = sr_test_run (org.inbox, "list", "--db", db, NULL);
 
     assert_ok (&result);
     listed = lines (result.out);
@@ -426,7 +374,7 @@ test_round_trip (void)
   /* show --json gives back exactly what was submitted. */
   for (guint i = 0; i < n; i++)
     {
-      g_auto(Result) result = run (org.inbox, "show", "--db", db, "--key", org.key,
+      g_auto(SrTestResult) result = sr_test_run (org.inbox, "show", "--db", db, "--key", org.key,
                                    "--passphrase-file", org.passphrase_file, "--json",
                                    receipts[i], NULL);
       g_autoptr(GBytes) input = sr_test_read (org.answers_files->pdata[i]);
@@ -449,11 +397,11 @@ test_round_trip (void)
    * types the receipt. */
   {
     g_autofree char *typed = g_ascii_strdown (receipts[0], -1);
-    g_auto(Result) result = { 0 };
+    g_auto(SrTestResult) result = { 0 };
     g_autofree char *filed = g_strdup_printf ("Filed:    %s\n", today);
 
     g_strdelimit (typed, "-", ' ');
-    result = run (org.inbox, "show", "--db", db, "--key", org.key,
+    result = sr_test_run (org.inbox, "show", "--db", db, "--key", org.key,
                   "--passphrase-file", org.passphrase_file, typed, NULL);
     assert_ok (&result);
     g_assert_nonnull (strstr (result.out, receipts[0]));
@@ -464,7 +412,7 @@ test_round_trip (void)
 
   /* export csv and json */
   {
-    g_auto(Result) result = run (org.inbox, "export", "--db", db, "--key", org.key,
+    g_auto(SrTestResult) result = sr_test_run (org.inbox, "export", "--db", db, "--key", org.key,
                                  "--passphrase-file", org.passphrase_file,
                                  "--format", "csv", "--out", csv, NULL);
     g_autoptr(GBytes) bytes = NULL;
@@ -490,7 +438,7 @@ test_round_trip (void)
     g_assert_cmpuint (g_strv_length (rows), >=, n + 2);
   }
   {
-    g_auto(Result) result = run (org.inbox, "export", "--db", db, "--key", org.key,
+    g_auto(SrTestResult) result = sr_test_run (org.inbox, "export", "--db", db, "--key", org.key,
                                  "--passphrase-file", org.passphrase_file,
                                  "--format", "json", "--out", json, NULL);
     g_autoptr(JsonParser) parser = json_parser_new ();
@@ -530,13 +478,13 @@ test_round_trip (void)
 
   /* ack, then apply-ack on the kiosk: everything purged. */
   {
-    g_auto(Result) result = run (org.inbox, "ack", "--db", db, "--key", org.key,
+    g_auto(SrTestResult) result = sr_test_run (org.inbox, "ack", "--db", db, "--key", org.key,
                                  "--passphrase-file", org.passphrase_file, "--out", ack, NULL);
 
     assert_ok (&result);
   }
   {
-    g_auto(Result) result = run (org.cli, "--data-dir", data_dir, "apply-ack", ack, NULL);
+    g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", data_dir, "apply-ack", ack, NULL);
 
     assert_ok (&result);
     expected = g_strdup_printf ("purged %u\n", n);
@@ -549,7 +497,7 @@ test_round_trip (void)
 
   /* Applying it again purges nothing more. */
   {
-    g_auto(Result) result = run (org.cli, "--data-dir", data_dir, "apply-ack", ack, NULL);
+    g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", data_dir, "apply-ack", ack, NULL);
 
     assert_ok (&result);
     g_assert_cmpstr (result.out, ==, "purged 0\n");
@@ -590,7 +538,7 @@ test_bad_answers (void)
   /* An unknown question, named. A good file before it is not sealed
    * either: the batch is checked whole first. */
   {
-    g_auto(Result) result = run (org.cli, "--data-dir", data_dir, "submit", good, unknown, NULL);
+    g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", data_dir, "submit", good, unknown, NULL);
 
     assert_one_line_error (&result, "safereport-cli");
     g_assert_nonnull (strstr (result.err, "shoe_size"));
@@ -598,13 +546,13 @@ test_bad_answers (void)
   }
   /* An option the question does not have, named by its question. */
   {
-    g_auto(Result) result = run (org.cli, "--data-dir", data_dir, "submit", option, NULL);
+    g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", data_dir, "submit", option, NULL);
 
     assert_one_line_error (&result, "safereport-cli");
     g_assert_nonnull (strstr (result.err, "role"));
   }
   {
-    g_auto(Result) result = run (org.cli, "--data-dir", data_dir, "submit", broken, NULL);
+    g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", data_dir, "submit", broken, NULL);
 
     assert_one_line_error (&result, "safereport-cli");
     g_assert_nonnull (strstr (result.err, "broken.json"));
@@ -613,13 +561,13 @@ test_bad_answers (void)
 
   /* A kiosk without a profile seals nothing. */
   {
-    g_auto(Result) result = run (org.cli, "--data-dir", unprovisioned, "submit", good, NULL);
+    g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", unprovisioned, "submit", good, NULL);
 
     assert_one_line_error (&result, "safereport-cli");
   }
   /* And a mistyped data directory is not made into a new, empty kiosk. */
   {
-    g_auto(Result) result = run (org.cli, "--data-dir", unprovisioned, "status", NULL);
+    g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", unprovisioned, "status", NULL);
 
     assert_one_line_error (&result, "safereport-cli");
     g_assert_false (g_file_test (unprovisioned, G_FILE_TEST_EXISTS));
@@ -627,7 +575,7 @@ test_bad_answers (void)
 
   /* And the good one alone goes through. */
   {
-    g_auto(Result) result = run (org.cli, "--data-dir", data_dir, "submit", good, NULL);
+    g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", data_dir, "submit", good, NULL);
 
     assert_ok (&result);
   }
@@ -661,7 +609,7 @@ test_bad_provision (void)
                        (gssize) g_bytes_get_size (foreign_bytes), &error);
   g_assert_no_error (error);
   {
-    g_auto(Result) result = run (org.cli, "--data-dir", data_dir, "provision", foreign, NULL);
+    g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", data_dir, "provision", foreign, NULL);
 
     assert_one_line_error (&result, "safereport-cli");
   }
@@ -674,28 +622,28 @@ test_bad_provision (void)
   *at = (*at == 'A') ? 'B' : 'A';
   write_text (forged, text);
   {
-    g_auto(Result) result = run (org.cli, "--data-dir", data_dir, "provision", forged, NULL);
+    g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", data_dir, "provision", forged, NULL);
 
     assert_one_line_error (&result, "safereport-cli");
   }
 
   /* The kiosk still seals to us: what it holds is our profile. */
   {
-    g_auto(Result) result = run (org.cli, "--data-dir", data_dir, "provision", org.profile, NULL);
+    g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", data_dir, "provision", org.profile, NULL);
 
     assert_ok (&result);
   }
 
   /* With --fingerprint, a first profile whose key differs is not pinned. */
   {
-    g_auto(Result) result = run (org.cli, "--data-dir", wrong_fp, "provision",
+    g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", wrong_fp, "provision",
                                  "--fingerprint", "00000 00000", org.profile, NULL);
 
     assert_one_line_error (&result, "safereport-cli");
   }
   {
     g_autofree char *digits = pub_field ("fingerprint");
-    g_auto(Result) result = run (org.cli, "--data-dir", wrong_fp, "provision",
+    g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", wrong_fp, "provision",
                                  "--fingerprint", digits, org.profile, NULL);
 
     assert_ok (&result);
@@ -725,7 +673,7 @@ test_bad_ack (void)
   gsize len;
 
   {
-    g_auto(Result) result = run (org.cli, "--data-dir", data_dir, "export", "--out", bundle, NULL);
+    g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", data_dir, "export", "--out", bundle, NULL);
 
     assert_ok (&result);
   }
@@ -758,19 +706,19 @@ test_bad_ack (void)
 
   expected = g_strdup_printf ("pending 0, exported %u, acknowledged 0", n);
   {
-    g_auto(Result) result = run (org.cli, "--data-dir", data_dir, "apply-ack", foreign, NULL);
+    g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", data_dir, "apply-ack", foreign, NULL);
 
     assert_one_line_error (&result, "safereport-cli");
   }
   assert_status (data_dir, expected);
   {
-    g_auto(Result) result = run (org.cli, "--data-dir", data_dir, "apply-ack", forged, NULL);
+    g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", data_dir, "apply-ack", forged, NULL);
 
     assert_one_line_error (&result, "safereport-cli");
   }
   assert_status (data_dir, expected);
   {
-    g_auto(Result) result = run (org.cli, "--data-dir", data_dir, "apply-ack", empty, NULL);
+    g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", data_dir, "apply-ack", empty, NULL);
 
     assert_one_line_error (&result, "safereport-cli");
   }
@@ -780,7 +728,7 @@ test_bad_ack (void)
   g_file_set_contents (forged, g_bytes_get_data (real_ack, NULL), (gssize) len, &error);
   g_assert_no_error (error);
   {
-    g_auto(Result) result = run (org.cli, "--data-dir", data_dir, "apply-ack", forged, NULL);
+    g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", data_dir, "apply-ack", forged, NULL);
     g_autofree char *purged = g_strdup_printf ("purged %u\n", n);
 
     assert_ok (&result);
@@ -803,7 +751,7 @@ test_bad_inbox (void)
 
   /* Wrong passphrase: one line, and no output file. */
   {
-    g_auto(Result) result = run (org.inbox, "profile", "--key", org.key,
+    g_auto(SrTestResult) result = sr_test_run (org.inbox, "profile", "--key", org.key,
                                  "--passphrase-file", org.wrong_passphrase_file,
                                  "--name", "X", "--out", out, NULL);
 
@@ -814,7 +762,7 @@ test_bad_inbox (void)
   /* An import with a rejection: the summary on stdout, the problem on
    * stderr (one line, naming the file), exit 1. */
   {
-    g_auto(Result) result = run (org.inbox, "import", "--db", db, "--key", org.key,
+    g_auto(SrTestResult) result = sr_test_run (org.inbox, "import", "--db", db, "--key", org.key,
                                  "--passphrase-file", org.passphrase_file, junk, NULL);
 
     g_assert_cmpint (result.status, ==, 1);
@@ -826,52 +774,52 @@ test_bad_inbox (void)
   /* Commands that read an inbox refuse one that is not there, before
    * asking for any key. */
   {
-    g_auto(Result) result = run (org.inbox, "list", "--db", missing_db, NULL);
+    g_auto(SrTestResult) result = sr_test_run (org.inbox, "list", "--db", missing_db, NULL);
 
     assert_one_line_error (&result, "safereport-inbox");
     g_assert_false (g_file_test (missing_db, G_FILE_TEST_EXISTS));
   }
   {
-    g_auto(Result) result = run (org.inbox, "show", "--db", db, "--key", org.key,
+    g_auto(SrTestResult) result = sr_test_run (org.inbox, "show", "--db", db, "--key", org.key,
                                  "--passphrase-file", org.passphrase_file, "not-a-receipt!", NULL);
 
     assert_one_line_error (&result, "safereport-inbox");
   }
   {
-    g_auto(Result) result = run (org.inbox, "list", NULL);
+    g_auto(SrTestResult) result = sr_test_run (org.inbox, "list", NULL);
 
     assert_one_line_error (&result, "safereport-inbox");
     g_assert_nonnull (strstr (result.err, "--db"));
   }
   {
-    g_auto(Result) result = run (org.inbox, "export", "--db", db, "--key", org.key,
+    g_auto(SrTestResult) result = sr_test_run (org.inbox, "export", "--db", db, "--key", org.key,
                                  "--format", "xml", "--out", out, NULL);
 
     assert_one_line_error (&result, "safereport-inbox");
   }
   {
-    g_auto(Result) result = run (org.inbox, "frobnicate", NULL);
+    g_auto(SrTestResult) result = sr_test_run (org.inbox, "frobnicate", NULL);
 
     assert_one_line_error (&result, "safereport-inbox");
   }
   {
-    g_auto(Result) result = run (org.inbox, NULL);
+    g_auto(SrTestResult) result = sr_test_run (org.inbox, NULL);
 
     assert_one_line_error (&result, "safereport-inbox");
   }
   {
-    g_auto(Result) result = run (org.inbox, "list", "--no-such-option", NULL);
+    g_auto(SrTestResult) result = sr_test_run (org.inbox, "list", "--no-such-option", NULL);
 
     assert_one_line_error (&result, "safereport-inbox");
   }
   {
-    g_auto(Result) result = run (org.cli, "status", NULL);
+    g_auto(SrTestResult) result = sr_test_run (org.cli, "status", NULL);
 
     assert_one_line_error (&result, "safereport-cli");
   }
   {
     g_autofree char *part = path_in (dir, "part-01.png");
-    g_auto(Result) result = run (org.cli, "--data-dir", dir, "qr", "ABCDE-FGHJK",
+    g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", dir, "qr", "ABCDE-FGHJK",
                                  "--out-dir", dir, NULL);
 
     /* No such report: said before anything is written. */
@@ -897,14 +845,14 @@ test_help (void)
     {
       const char *program = t == 0 ? org.inbox : org.cli;
       const char *const *commands = t == 0 ? inbox_commands : cli_commands;
-      g_auto(Result) top = run (program, "--help", NULL);
+      g_auto(SrTestResult) top = sr_test_run (program, "--help", NULL);
 
       assert_ok (&top);
       g_assert_nonnull (strstr (top.out, "Usage"));
       for (guint i = 0; commands[i] != NULL; i++)
         {
           g_autofree char *listed = g_strdup_printf ("\n  %s ", commands[i]);
-          g_auto(Result) result = run (program, commands[i], "--help", NULL);
+          g_auto(SrTestResult) result = sr_test_run (program, commands[i], "--help", NULL);
 
           g_assert_nonnull (strstr (top.out, listed));
           assert_ok (&result);
@@ -930,7 +878,7 @@ test_rotate (void)
   SrOrgPublic pub;
 
   {
-    g_auto(Result) result = run (org.inbox, "rotate", "--key", org.key,
+    g_auto(SrTestResult) result = sr_test_run (org.inbox, "rotate", "--key", org.key,
                                  "--passphrase-file", org.passphrase_file,
                                  "--out-dir", dir, NULL);
 
@@ -957,7 +905,7 @@ test_rotate (void)
 
   /* Never over an existing key. */
   {
-    g_auto(Result) result = run (org.inbox, "rotate", "--key", org.key,
+    g_auto(SrTestResult) result = sr_test_run (org.inbox, "rotate", "--key", org.key,
                                  "--passphrase-file", org.passphrase_file,
                                  "--out-dir", dir, NULL);
 
@@ -1036,14 +984,14 @@ set_up_organisation (void)
   g_assert_no_error (error);
 
   {
-    g_auto(Result) result = run (org.inbox, "keygen", "--out-dir", org.org_dir,
+    g_auto(SrTestResult) result = sr_test_run (org.inbox, "keygen", "--out-dir", org.org_dir,
                                  "--passphrase-file", org.passphrase_file,
                                  "--name", "Test organisation", NULL);
 
     assert_ok (&result);
   }
   {
-    g_auto(Result) result = run (org.inbox, "profile", "--key", org.key,
+    g_auto(SrTestResult) result = sr_test_run (org.inbox, "profile", "--key", org.key,
                                  "--passphrase-file", org.passphrase_file,
                                  "--name", "Test organisation", "--out", org.profile, NULL);
 

@@ -38,22 +38,6 @@ static struct
   GPtrArray   *answers_files;
 } ctx;
 
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Result;
-
-static void
-result_clear (Result *result)
-{
-  g_clear_pointer (&result->out, g_free);
-  g_clear_pointer (&result->err, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Result, result_clear)
-
 static void
 limit_file_size (gpointer data)
 {
@@ -65,54 +49,24 @@ limit_file_size (gpointer data)
 
 /* Runs argv; with fsize_limit, in a child whose RLIMIT_FSIZE is set between
  * fork and exec (a full disk, as far as the program can tell). */
-static Result
+static SrTestResult
 run_full (const char *const *argv,
           char             **envp,
           gsize              fsize_limit)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *joined = g_strjoinv (" ", (char **) argv);
-  Result result = { 0 };
-  int wait_status = 0;
-
-  g_test_message ("$ %s", joined);
-  g_spawn_sync (NULL, (char **) argv, envp, G_SPAWN_DEFAULT,
-                fsize_limit > 0 ? limit_file_size : NULL, GSIZE_TO_POINTER (fsize_limit),
-                &result.out, &result.err, &wait_status, &error);
-  g_assert_no_error (error);
-  result.status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : -1;
-  if (result.err[0] != '\0')
-    g_test_message ("stderr: %s", result.err);
-  return result;
-}
-
-static Result
-run (const char *program,
-     ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  const char *arg;
-  va_list args;
-
-  g_ptr_array_add (argv, (char *) program);
-  va_start (args, program);
-  while ((arg = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (argv, (char *) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  return run_full ((const char *const *) argv->pdata, NULL, 0);
+  return sr_test_spawn (argv, envp, fsize_limit > 0 ? limit_file_size : NULL,
+                        GSIZE_TO_POINTER (fsize_limit));
 }
 
 static void
-assert_ok (const Result *result)
+assert_ok (const SrTestResult *result)
 {
   if (result->status != 0)
     g_error ("exit %d: %s", result->status, result->err);
 }
 
 static void
-assert_one_line_error (const Result *result)
+assert_one_line_error (const SrTestResult *result)
 {
   const char *newline = strchr (result->err, '\n');
 
@@ -144,7 +98,7 @@ static char *
 new_kiosk (const char *dir)
 {
   char *data_dir = path_in (dir, "kiosk");
-  g_auto(Result) result = run (ctx.cli, "--data-dir", data_dir, "provision", ctx.profile, NULL);
+  g_auto(SrTestResult) result = sr_test_run (ctx.cli, "--data-dir", data_dir, "provision", ctx.profile, NULL);
 
   assert_ok (&result);
   return data_dir;
@@ -270,7 +224,7 @@ test_kill_submit (void)
   /* And the outbox still works. */
   {
     const char *one[] = { ctx.cli, "--data-dir", data_dir, "submit", ctx.answers_files->pdata[0], NULL };
-    g_auto(Result) result = run_full (one, NULL, 0);
+    g_auto(SrTestResult) result = run_full (one, NULL, 0);
 
     assert_ok (&result);
   }
@@ -388,7 +342,7 @@ test_kill_export (void)
 
   /* An export left alone finishes, and the outbox agrees. */
   {
-    g_auto(Result) result = run_full (argv, NULL, 0);
+    g_auto(SrTestResult) result = run_full (argv, NULL, 0);
     g_autofree char *expected = g_strdup_printf ("exported %u\n", n);
 
     assert_ok (&result);
@@ -418,7 +372,7 @@ test_full_disk (void)
   /* 128 KiB: well below the bundle (about 200 × 1 KiB), above what SQLite
    * needs to read the outbox. */
   {
-    g_auto(Result) result = run_full (argv, NULL, 128 * 1024);
+    g_auto(SrTestResult) result = run_full (argv, NULL, 128 * 1024);
 
     assert_one_line_error (&result);
     g_assert_cmpstr (result.out, ==, "");
@@ -433,7 +387,7 @@ test_full_disk (void)
 
   /* With room again, the same export goes through. */
   {
-    g_auto(Result) result = run_full (argv, NULL, 0);
+    g_auto(SrTestResult) result = run_full (argv, NULL, 0);
 
     assert_ok (&result);
   }
@@ -477,19 +431,19 @@ test_canary (void)
 
   {
     const char *argv[] = { ctx.cli, "--data-dir", data_dir, "provision", ctx.profile, NULL };
-    g_auto(Result) result = run_full (argv, envp, 0);
+    g_auto(SrTestResult) result = run_full (argv, envp, 0);
 
     assert_ok (&result);
   }
   {
     const char *argv[] = { ctx.cli, "--data-dir", data_dir, "submit", answers_path, NULL };
-    g_auto(Result) result = run_full (argv, envp, 0);
+    g_auto(SrTestResult) result = run_full (argv, envp, 0);
 
     assert_ok (&result);
   }
   {
     const char *argv[] = { ctx.cli, "--data-dir", data_dir, "export", "--out", bundle, NULL };
-    g_auto(Result) result = run_full (argv, envp, 0);
+    g_auto(SrTestResult) result = run_full (argv, envp, 0);
 
     assert_ok (&result);
   }
@@ -589,7 +543,7 @@ round_trip (gboolean use_strace)
     {
       g_autoptr(GPtrArray) argv = g_ptr_array_new ();
       char **step = steps->pdata[i];
-      g_auto(Result) result = { 0 };
+      g_auto(SrTestResult) result = { 0 };
 
       if (strace != NULL)
         {

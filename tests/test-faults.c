@@ -72,51 +72,21 @@ static struct
   GPtrArray   *answers_files;
 } ctx;
 
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Result;
-
-static void
-result_clear (Result *result)
-{
-  g_clear_pointer (&result->out, g_free);
-  g_clear_pointer (&result->err, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Result, result_clear)
-
-static Result
+static SrTestResult
 run_env (const char *const *argv,
          char              **envp)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *joined = g_strjoinv (" ", (char **) argv);
-  Result result = { 0 };
-  int wait_status = 0;
-
-  g_test_message ("$ %s", joined);
-  g_spawn_sync (NULL, (char **) argv, envp, G_SPAWN_DEFAULT, NULL, NULL,
-                &result.out, &result.err, &wait_status, &error);
-  g_assert_no_error (error);
-  /* A signal (an abort, a GLib critical made fatal) is never a clear
-   * error: -1 fails every check below. */
-  result.status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : -1;
-  if (result.err[0] != '\0')
-    g_test_message ("stderr: %s", result.err);
-  return result;
+  return sr_test_spawn (argv, envp, NULL, NULL);
 }
 
-static Result
+static SrTestResult
 run_argv (GStrv argv)
 {
   return run_env ((const char *const *) argv, NULL);
 }
 
 static void
-assert_ok (const Result *result)
+assert_ok (const SrTestResult *result)
 {
   if (result->status != 0 || result->err[0] != '\0')
     g_error ("exit %d: %s", result->status, result->err);
@@ -125,7 +95,7 @@ assert_ok (const Result *result)
 /* Exit status 1 and exactly one line, "safereport-…: …", that says what
  * went wrong. */
 static void
-assert_one_line_error (const Result *result)
+assert_one_line_error (const SrTestResult *result)
 {
   const char *newline = strchr (result->err, '\n');
 
@@ -138,7 +108,7 @@ assert_one_line_error (const Result *result)
 
 /* The line names the cause: a full disk or a failing one. */
 static void
-assert_names_io_problem (const Result *result)
+assert_names_io_problem (const SrTestResult *result)
 {
   static const char *const words[] = {
     "space", "full", "I/O error", "Input/output error",
@@ -338,7 +308,7 @@ strv_of (const char *first,
 static void
 cli_ok (GStrv argv)
 {
-  g_auto(Result) result = run_argv (argv);
+  g_auto(SrTestResult) result = run_argv (argv);
 
   assert_ok (&result);
   g_strfreev (argv);
@@ -366,7 +336,7 @@ submit_n (const char *root,
 {
   g_autofree char *kiosk = path_in (root, "kiosk");
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_auto(Result) result = { 0 };
+  g_auto(SrTestResult) result = { 0 };
   g_auto(GStrv) lines = NULL;
 
   g_ptr_array_add (argv, (char *) ctx.cli);
@@ -455,7 +425,7 @@ struct Scenario
   /* After a run with a fault: what must hold, whether it failed or not. */
   void      (*check)   (Scenario     *scenario,
                         const char   *root,
-                        const Result *result);
+                        const SrTestResult *result);
   /* The same command run again without a fault: it completes and the
    * totals are those of a run that never failed. */
   void      (*rerun)   (Scenario   *scenario,
@@ -540,7 +510,7 @@ walk_faults (Scenario *scenario)
     g_autofree char *root = reset_work (template, work);
     g_auto(GStrv) argv = scenario->command (root);
     g_auto(GStrv) envp = fault_environ (root, count_file, -1, 0);
-    g_auto(Result) result = run_env ((const char *const *) argv, envp);
+    g_auto(SrTestResult) result = run_env ((const char *const *) argv, envp);
 
     assert_ok (&result);
     read_counts (count_file, counts);
@@ -567,7 +537,7 @@ walk_faults (Scenario *scenario)
           g_autofree char *root = reset_work (template, work);
           g_auto(GStrv) argv = scenario->command (root);
           g_auto(GStrv) envp = fault_environ (root, count_file, op, at);
-          g_auto(Result) result = { 0 };
+          g_auto(SrTestResult) result = { 0 };
           guint seen[N_OPS];
 
           g_test_message ("%s: %s %u of %u fails", scenario->name, op_names[op], at, counts[op]);
@@ -651,9 +621,9 @@ check_printed_receipts (const char *kiosk,
 }
 
 static void
-submit_check (Scenario     *scenario,
-              const char   *root,
-              const Result *result)
+submit_check (Scenario           *scenario,
+              const char         *root,
+              const SrTestResult *result)
 {
   g_autofree char *kiosk = path_in (root, "kiosk");
   g_autoptr(GPtrArray) kept = g_ptr_array_new_with_free_func (g_free);
@@ -685,7 +655,7 @@ submit_rerun (Scenario   *scenario,
 {
   g_autofree char *kiosk = path_in (root, "kiosk");
   g_auto(GStrv) argv = submit_command (root);
-  g_auto(Result) result = run_argv (argv);
+  g_auto(SrTestResult) result = run_argv (argv);
   g_autoptr(GPtrArray) kept = g_ptr_array_new_with_free_func (g_free);
   guint pending, exported, acknowledged;
 
@@ -727,9 +697,9 @@ export_command (const char *root)
 }
 
 static void
-export_check (Scenario     *scenario,
-              const char   *root,
-              const Result *result)
+export_check (Scenario           *scenario,
+              const char         *root,
+              const SrTestResult *result)
 {
   g_autofree char *kiosk = path_in (root, "kiosk");
   g_autofree char *usb = path_in (root, "usb");
@@ -768,7 +738,7 @@ export_rerun (Scenario   *scenario,
   g_autofree char *bundle = g_build_filename (root, "usb", "reports.srb", NULL);
   g_autofree char *expected = g_strdup_printf ("exported %u\n", scenario->n_before);
   g_auto(GStrv) argv = export_command (root);
-  g_auto(Result) result = run_argv (argv);
+  g_auto(SrTestResult) result = run_argv (argv);
   guint pending, exported, acknowledged;
 
   assert_ok (&result);
@@ -821,9 +791,9 @@ import_command (const char *root)
 }
 
 static void
-import_check (Scenario     *scenario,
-              const char   *root,
-              const Result *result)
+import_check (Scenario           *scenario,
+              const char         *root,
+              const SrTestResult *result)
 {
   g_autofree char *db = g_build_filename (root, "org", "inbox.db", NULL);
   guint n;
@@ -939,9 +909,9 @@ assert_ack_file (const char *path,
 }
 
 static void
-ack_check (Scenario     *scenario,
-           const char   *root,
-           const Result *result)
+ack_check (Scenario           *scenario,
+           const char         *root,
+           const SrTestResult *result)
 {
   g_autofree char *org = path_in (root, "org");
   g_autofree char *ack = path_in (org, "ack.sra");
@@ -1024,9 +994,9 @@ apply_ack_command (const char *root)
 }
 
 static void
-apply_ack_check (Scenario     *scenario,
-                 const char   *root,
-                 const Result *result)
+apply_ack_check (Scenario           *scenario,
+                 const char         *root,
+                 const SrTestResult *result)
 {
   g_autofree char *kiosk = path_in (root, "kiosk");
   guint pending, exported, acknowledged;
@@ -1057,7 +1027,7 @@ apply_ack_rerun (Scenario   *scenario,
   g_autofree char *expected = g_strdup_printf ("purged %u\n",
                                                scenario->n_before - scenario->n_after);
   g_auto(GStrv) argv = apply_ack_command (root);
-  g_auto(Result) result = run_argv (argv);
+  g_auto(SrTestResult) result = run_argv (argv);
   guint pending, exported, acknowledged;
 
   assert_ok (&result);
@@ -1101,7 +1071,7 @@ static guint
 time_ms (const char *const *argv)
 {
   gint64 start = g_get_monotonic_time ();
-  g_auto(Result) result = run_env (argv, NULL);
+  g_auto(SrTestResult) result = run_env (argv, NULL);
 
   assert_ok (&result);
   return (guint) ((g_get_monotonic_time () - start) / 1000);
@@ -1262,7 +1232,7 @@ test_kill_import (void)
     /* Importing again brings in the rest, and the ones already in are
      * duplicates. */
     {
-      g_auto(Result) result = run_env (argv, NULL);
+      g_auto(SrTestResult) result = run_env (argv, NULL);
       g_autofree char *expected = g_strdup_printf ("imported %u, duplicates %u, rejected 0\n",
                                                    n - before, before);
 
@@ -1317,7 +1287,7 @@ test_kill_apply_ack (void)
 
       /* Applying it again finishes the job and counts nothing twice. */
       {
-        g_auto(Result) result = run_env (argv, NULL);
+        g_auto(SrTestResult) result = run_env (argv, NULL);
         g_autofree char *expected = g_strdup_printf ("purged %u\n", acknowledged == n ? 0 : n);
 
         assert_ok (&result);
@@ -1357,7 +1327,7 @@ unlock_database (sqlite3 *db)
 
 /* Runs argv while the database stays locked until release_ms after the
  * start (G_MAXUINT: throughout). */
-static Result
+static SrTestResult
 run_while_locked (const char *const *argv,
                   const char        *db_path,
                   guint              release_ms)
@@ -1367,7 +1337,7 @@ run_while_locked (const char *const *argv,
   g_autoptr(GBytes) out = NULL;
   g_autoptr(GBytes) err = NULL;
   sqlite3 *db = lock_database (db_path);
-  Result result = { 0 };
+  SrTestResult result = { 0 };
 
   process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                                      G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
@@ -1410,7 +1380,7 @@ test_locked_outbox (void)
   /* Locked throughout: the outbox waits (its busy timeout), then says so
    * in one line, and keeps what it had. */
   {
-    g_auto(Result) result = run_while_locked ((const char *const *) argv, db, G_MAXUINT);
+    g_auto(SrTestResult) result = run_while_locked ((const char *const *) argv, db, G_MAXUINT);
 
     assert_one_line_error (&result);
     g_assert_nonnull (strstr (result.err, "locked"));
@@ -1421,7 +1391,7 @@ test_locked_outbox (void)
 
   /* Locked for a moment: the submit waits and goes through. */
   {
-    g_auto(Result) result = run_while_locked ((const char *const *) argv, db, 1000);
+    g_auto(SrTestResult) result = run_while_locked ((const char *const *) argv, db, 1000);
 
     assert_ok (&result);
     g_assert_cmpuint (count_lines (result.out), ==, SUBMIT_NEW);
@@ -1449,7 +1419,7 @@ test_locked_inbox (void)
   argv = import_command (root);
 
   {
-    g_auto(Result) result = run_while_locked ((const char *const *) argv, db, G_MAXUINT);
+    g_auto(SrTestResult) result = run_while_locked ((const char *const *) argv, db, G_MAXUINT);
 
     assert_one_line_error (&result);
     g_assert_nonnull (strstr (result.err, "locked"));
@@ -1459,7 +1429,7 @@ test_locked_inbox (void)
 
   /* Released while the key is unlocked or soon after: the import waits. */
   {
-    g_auto(Result) result = run_while_locked ((const char *const *) argv, db, 2500);
+    g_auto(SrTestResult) result = run_while_locked ((const char *const *) argv, db, 2500);
 
     assert_ok (&result);
     g_assert_cmpstr (result.out, ==, "imported 2, duplicates 2, rejected 0\n");
@@ -1524,7 +1494,7 @@ assert_refused (GStrv       argv,
                 const char *db_path)
 {
   g_autoptr(GBytes) before = sr_test_read (db_path);
-  g_auto(Result) result = run_argv (argv);
+  g_auto(SrTestResult) result = run_argv (argv);
   g_autoptr(GBytes) after = sr_test_read (db_path);
 
   assert_one_line_error (&result);

@@ -41,63 +41,14 @@ static struct
  * Running the programs
  * --------------------------------------------------------------------- */
 
-typedef struct
-{
-  int   status;   /* exit status, or -1 for a signal */
-  char *out;
-  char *err;
-} Result;
-
-static void
-result_clear (Result *result)
-{
-  g_clear_pointer (&result->out, g_free);
-  g_clear_pointer (&result->err, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Result, result_clear)
-
-static Result
+static SrTestResult
 run_argv (const char *const *argv)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *joined = g_strjoinv (" ", (char **) argv);
-  Result result = { 0 };
-  int wait_status = 0;
-
-  g_test_message ("$ %s", joined);
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                &result.out, &result.err, &wait_status, &error);
-  g_assert_no_error (error);
-
-  result.status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : -1;
-  if (result.out[0] != '\0')
-    g_test_message ("stdout: %s", result.out);
-  if (result.err[0] != '\0')
-    g_test_message ("stderr: %s", result.err);
-  return result;
-}
-
-static Result
-run (const char *program,
-     ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  const char *arg;
-  va_list args;
-
-  g_ptr_array_add (argv, (char *) program);
-  va_start (args, program);
-  while ((arg = va_arg (args, const char *)) != NULL)
-    g_ptr_array_add (argv, (char *) arg);
-  va_end (args);
-  g_ptr_array_add (argv, NULL);
-
-  return run_argv ((const char *const *) argv->pdata);
+  return sr_test_spawn (argv, NULL, NULL, NULL);
 }
 
 static void
-assert_ok (const Result *result)
+assert_ok (const SrTestResult *result)
 {
   if (result->status != 0)
     g_error ("exit %d: %s", result->status, result->err);
@@ -106,8 +57,8 @@ assert_ok (const Result *result)
 
 /* The contract for a failure: exit 1 and one line "PROGRAM: message". */
 static void
-assert_one_line_error (const Result *result,
-                       const char   *program)
+assert_one_line_error (const SrTestResult *result,
+                       const char         *program)
 {
   g_autofree char *prefix = g_strdup_printf ("%s: ", program);
   const char *newline;
@@ -166,7 +117,7 @@ copy_file (const char *from,
 static char *
 submit (const char *answers)
 {
-  g_auto(Result) result = run (org.cli, "--data-dir", org.kiosk, "submit", answers, NULL);
+  g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", org.kiosk, "submit", answers, NULL);
 
   assert_ok (&result);
   g_assert_cmpuint (strlen (result.out), ==, 12);
@@ -180,15 +131,15 @@ write_qr (const char *receipt,
           const char *dir,
           const char *max_version)
 {
-  g_auto(Result) result = { 0 };
+  g_auto(SrTestResult) result = { 0 };
   g_auto(GStrv) printed = NULL;
   GPtrArray *files = g_ptr_array_new_with_free_func (g_free);
 
   if (max_version != NULL)
-    result = run (org.cli, "--data-dir", org.kiosk, "qr", receipt, "--out-dir", dir,
+    result = sr_test_run (org.cli, "--data-dir", org.kiosk, "qr", receipt, "--out-dir", dir,
                   "--max-version", max_version, NULL);
   else
-    result = run (org.cli, "--data-dir", org.kiosk, "qr", receipt, "--out-dir", dir, NULL);
+    result = sr_test_run (org.cli, "--data-dir", org.kiosk, "qr", receipt, "--out-dir", dir, NULL);
   assert_ok (&result);
 
   g_assert_true (g_str_has_suffix (result.out, "\n"));
@@ -207,7 +158,7 @@ write_qr (const char *receipt,
 }
 
 /* safereport-inbox import FILE…, as argv. */
-static Result
+static SrTestResult
 import_files (const char        *db,
               const char *const *files)
 {
@@ -229,12 +180,12 @@ import_files (const char        *db,
 }
 
 static void
-assert_summary (const Result *result,
-                guint         imported,
-                guint         duplicates,
-                guint         rejected,
-                guint         read,
-                guint         waiting)
+assert_summary (const SrTestResult *result,
+                guint               imported,
+                guint               duplicates,
+                guint               rejected,
+                guint               read,
+                guint               waiting)
 {
   g_autofree char *expected = g_strdup_printf ("imported %u, duplicates %u, rejected %u\n"
                                                "qr parts: %u read, %u waiting for more\n",
@@ -252,7 +203,7 @@ assert_shows (const char *db,
               const char *receipt,
               const char *answers_path)
 {
-  g_auto(Result) result = run (org.inbox, "show", "--db", db, "--key", org.key,
+  g_auto(SrTestResult) result = sr_test_run (org.inbox, "show", "--db", db, "--key", org.key,
                                "--passphrase-file", org.passphrase_file, "--json",
                                receipt, NULL);
   g_autoptr(JsonParser) shown = json_parser_new ();
@@ -271,7 +222,7 @@ assert_shows (const char *db,
 static GPtrArray *
 list_incomplete (const char *db)
 {
-  g_auto(Result) result = run (org.inbox, "list", "--db", db, NULL);
+  g_auto(SrTestResult) result = sr_test_run (org.inbox, "list", "--db", db, NULL);
   g_auto(GStrv) all = NULL;
   GPtrArray *found = g_ptr_array_new_with_free_func (g_free);
 
@@ -333,7 +284,7 @@ test_round_trip (void)
   g_assert_cmpuint (pngs->len, ==, 1);
   g_ptr_array_add (pngs, NULL);
   {
-    g_auto(Result) result = import_files (db, (const char *const *) pngs->pdata);
+    g_auto(SrTestResult) result = import_files (db, (const char *const *) pngs->pdata);
 
     assert_summary (&result, 1, 0, 0, 1, 0);
   }
@@ -341,7 +292,7 @@ test_round_trip (void)
 
   /* Again: a duplicate report, not an error. */
   {
-    g_auto(Result) result = import_files (db, (const char *const *) pngs->pdata);
+    g_auto(SrTestResult) result = import_files (db, (const char *const *) pngs->pdata);
 
     assert_summary (&result, 0, 1, 0, 1, 0);
   }
@@ -350,9 +301,9 @@ test_round_trip (void)
   {
     g_autofree char *bundle = path_in (dir, "usb.srb");
     const char *files[] = { bundle, NULL };
-    g_auto(Result) exported = run (org.cli, "--data-dir", org.kiosk, "export", "--out",
+    g_auto(SrTestResult) exported = sr_test_run (org.cli, "--data-dir", org.kiosk, "export", "--out",
                                    bundle, NULL);
-    g_auto(Result) result = { 0 };
+    g_auto(SrTestResult) result = { 0 };
 
     assert_ok (&exported);
     result = import_files (db, files);
@@ -402,7 +353,7 @@ test_two_imports (void)
     g_string_append_printf (missing, missing->len == 0 ? "%u" : ",%u", i + 1);
 
   {
-    g_auto(Result) result = import_files (db, (const char *const *) first->pdata);
+    g_auto(SrTestResult) result = import_files (db, (const char *const *) first->pdata);
 
     assert_summary (&result, 0, 0, 0, first->len - 1, first->len - 1);
   }
@@ -415,7 +366,7 @@ test_two_imports (void)
 
   /* Not there yet. */
   {
-    g_auto(Result) result = run (org.inbox, "show", "--db", db, "--key", org.key,
+    g_auto(SrTestResult) result = sr_test_run (org.inbox, "show", "--db", db, "--key", org.key,
                                  "--passphrase-file", org.passphrase_file, "--json",
                                  receipt, NULL);
 
@@ -423,7 +374,7 @@ test_two_imports (void)
   }
 
   {
-    g_auto(Result) result = import_files (db, (const char *const *) second->pdata);
+    g_auto(SrTestResult) result = import_files (db, (const char *const *) second->pdata);
 
     assert_summary (&result, 1, 0, 0, second->len - 1, 0);
   }
@@ -466,7 +417,7 @@ test_shuffled_duplicated (void)
   g_ptr_array_add (files, NULL);
 
   {
-    g_auto(Result) result = import_files (db, (const char *const *) files->pdata);
+    g_auto(SrTestResult) result = import_files (db, (const char *const *) files->pdata);
 
     assert_summary (&result, 1, 0, 0, n + 3, 0);
   }
@@ -501,7 +452,7 @@ test_two_reports (void)
   g_ptr_array_add (files, NULL);
 
   {
-    g_auto(Result) result = import_files (db, (const char *const *) files->pdata);
+    g_auto(SrTestResult) result = import_files (db, (const char *const *) files->pdata);
 
     assert_summary (&result, 2, 0, 0, a->len + b->len, 0);
   }
@@ -532,7 +483,7 @@ test_text_file (void)
 
   {
     const char *files[] = { scans, NULL };
-    g_auto(Result) result = import_files (db, files);
+    g_auto(SrTestResult) result = import_files (db, files);
 
     assert_summary (&result, 1, 0, 0, texts->len, 0);
   }
@@ -558,7 +509,7 @@ test_foreign_code (void)
 
   if (qrencode != NULL)
     {
-      g_auto(Result) made = run (qrencode, "-o", foreign, "-s", "6",
+      g_auto(SrTestResult) made = sr_test_run (qrencode, "-o", foreign, "-s", "6",
                                  "WIFI:T:WPA;S:Guest;P:letmein;;", NULL);
 
       assert_ok (&made);
@@ -579,7 +530,7 @@ test_foreign_code (void)
   g_ptr_array_add (files, NULL);
 
   {
-    g_auto(Result) result = import_files (db, (const char *const *) files->pdata);
+    g_auto(SrTestResult) result = import_files (db, (const char *const *) files->pdata);
 
     assert_summary (&result, 1, 0, 1, pngs->len, 0);
     problem = g_strdup_printf ("safereport-inbox: %s: code 1: This QR code is not part of a "
@@ -616,7 +567,7 @@ test_degraded_jpeg (void)
     {
       g_autofree char *name = g_strdup_printf ("photo-%u.jpg", i + 1);
       char *jpeg = path_in (dir, name);
-      g_auto(Result) made = run (convert, pngs->pdata[i], "-background", "white",
+      g_auto(SrTestResult) made = sr_test_run (convert, pngs->pdata[i], "-background", "white",
                                  "-rotate", "7", "-blur", "0x1.2", "-quality", "50",
                                  jpeg, NULL);
 
@@ -626,7 +577,7 @@ test_degraded_jpeg (void)
   g_ptr_array_add (jpegs, NULL);
 
   {
-    g_auto(Result) result = import_files (db, (const char *const *) jpegs->pdata);
+    g_auto(SrTestResult) result = import_files (db, (const char *const *) jpegs->pdata);
 
     assert_summary (&result, 1, 0, 0, pngs->len, 0);
   }
@@ -664,7 +615,7 @@ test_tampered_part (void)
 
   {
     const char *files[] = { scans, NULL };
-    g_auto(Result) result = import_files (db, files);
+    g_auto(SrTestResult) result = import_files (db, files);
 
     assert_summary (&result, 0, 0, 1, n - 1, n - 1);
     problem = g_strdup_printf ("safereport-inbox: %s: code 2: This QR code is damaged", scans);
@@ -679,7 +630,7 @@ test_tampered_part (void)
 
   {
     const char *files[] = { pngs->pdata[1], NULL };
-    g_auto(Result) result = import_files (db, files);
+    g_auto(SrTestResult) result = import_files (db, files);
 
     assert_summary (&result, 1, 0, 0, 1, 0);
   }
@@ -704,7 +655,7 @@ test_qr_errors (void)
 
   /* Unknown receipt, and not a receipt at all. */
   {
-    g_auto(Result) result = run (org.cli, "--data-dir", org.kiosk, "qr", "ABCDE-FGHJK",
+    g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", org.kiosk, "qr", "ABCDE-FGHJK",
                                  "--out-dir", codes, NULL);
 
     assert_one_line_error (&result, "safereport-cli");
@@ -712,7 +663,7 @@ test_qr_errors (void)
     g_assert_false (g_file_test (codes, G_FILE_TEST_EXISTS));
   }
   {
-    g_auto(Result) result = run (org.cli, "--data-dir", org.kiosk, "qr", "hello",
+    g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", org.kiosk, "qr", "hello",
                                  "--out-dir", codes, NULL);
 
     assert_one_line_error (&result, "safereport-cli");
@@ -728,7 +679,7 @@ test_qr_errors (void)
     g_autoptr(GBytes) before = sr_test_read (earlier_part);
     g_autoptr(GBytes) after = NULL;
     g_autoptr(GDir) listing = NULL;
-    g_auto(Result) result = run (org.cli, "--data-dir", org.kiosk, "qr", receipt,
+    g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", org.kiosk, "qr", receipt,
                                  "--out-dir", earlier, "--max-version", "5", NULL);
     guint n_files = 0;
 
@@ -747,13 +698,13 @@ test_qr_errors (void)
   /* A folder that cannot be made or written. */
   write_text (plain_file, "a file, not a folder");
   {
-    g_auto(Result) result = run (org.cli, "--data-dir", org.kiosk, "qr", receipt,
+    g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", org.kiosk, "qr", receipt,
                                  "--out-dir", under_file, NULL);
 
     assert_one_line_error (&result, "safereport-cli");
   }
   {
-    g_auto(Result) result = run (org.cli, "--data-dir", org.kiosk, "qr", receipt,
+    g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", org.kiosk, "qr", receipt,
                                  "--out-dir", plain_file, NULL);
 
     assert_one_line_error (&result, "safereport-cli");
@@ -762,10 +713,10 @@ test_qr_errors (void)
   if (geteuid () != 0)
     {
       g_autofree char *locked = path_in (dir, "locked");
-      g_auto(Result) result = { 0 };
+      g_auto(SrTestResult) result = { 0 };
 
       g_assert_cmpint (g_mkdir (locked, 0500), ==, 0);
-      result = run (org.cli, "--data-dir", org.kiosk, "qr", receipt, "--out-dir", locked, NULL);
+      result = sr_test_run (org.cli, "--data-dir", org.kiosk, "qr", receipt, "--out-dir", locked, NULL);
       assert_one_line_error (&result, "safereport-cli");
       g_assert_nonnull (strstr (result.err, "Cannot write"));
       g_chmod (locked, 0700);
@@ -773,20 +724,20 @@ test_qr_errors (void)
 
   /* Versions out of range, and nothing to write to. */
   {
-    g_auto(Result) result = run (org.cli, "--data-dir", org.kiosk, "qr", receipt,
+    g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", org.kiosk, "qr", receipt,
                                  "--out-dir", codes, "--max-version", "4", NULL);
 
     assert_one_line_error (&result, "safereport-cli");
     g_assert_nonnull (strstr (result.err, "--max-version"));
   }
   {
-    g_auto(Result) result = run (org.cli, "--data-dir", org.kiosk, "qr", receipt,
+    g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", org.kiosk, "qr", receipt,
                                  "--out-dir", codes, "--max-version", "41", NULL);
 
     assert_one_line_error (&result, "safereport-cli");
   }
   {
-    g_auto(Result) result = run (org.cli, "--data-dir", org.kiosk, "qr", receipt, NULL);
+    g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", org.kiosk, "qr", receipt, NULL);
 
     assert_one_line_error (&result, "safereport-cli");
     g_assert_nonnull (strstr (result.err, "--out-dir"));
@@ -795,7 +746,7 @@ test_qr_errors (void)
 
   /* The printable sheet: written once, never over a file. */
   {
-    g_auto(Result) result = run (org.cli, "--data-dir", org.kiosk, "qr", receipt,
+    g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", org.kiosk, "qr", receipt,
                                  "--pdf", pdf, NULL);
     g_autoptr(GBytes) bytes = NULL;
     g_autofree char *line = g_strconcat (pdf, "\n", NULL);
@@ -807,7 +758,7 @@ test_qr_errors (void)
     assert_mode (pdf, 0600);
   }
   {
-    g_auto(Result) result = run (org.cli, "--data-dir", org.kiosk, "qr", receipt,
+    g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", org.kiosk, "qr", receipt,
                                  "--pdf", pdf, NULL);
 
     assert_one_line_error (&result, "safereport-cli");
@@ -822,7 +773,7 @@ static void
 test_help (void)
 {
   {
-    g_auto(Result) result = run (org.cli, "qr", "--help", NULL);
+    g_auto(SrTestResult) result = sr_test_run (org.cli, "qr", "--help", NULL);
 
     assert_ok (&result);
     g_assert_nonnull (strstr (result.out, "--out-dir"));
@@ -830,14 +781,14 @@ test_help (void)
     g_assert_nonnull (strstr (result.out, "--pdf"));
   }
   {
-    g_auto(Result) result = run (org.inbox, "import", "--help", NULL);
+    g_auto(SrTestResult) result = sr_test_run (org.inbox, "import", "--help", NULL);
 
     assert_ok (&result);
     g_assert_nonnull (strstr (result.out, "qr parts: N read, N waiting for more"));
     g_assert_nonnull (strstr (result.out, "JPEG"));
   }
   {
-    g_auto(Result) result = run (org.inbox, "list", "--help", NULL);
+    g_auto(SrTestResult) result = sr_test_run (org.inbox, "list", "--help", NULL);
 
     assert_ok (&result);
     g_assert_nonnull (strstr (result.out, "incomplete"));
@@ -872,20 +823,20 @@ set_up (void)
   write_text (org.passphrase_file, PASSPHRASE "\n");
 
   {
-    g_auto(Result) result = run (org.inbox, "keygen", "--out-dir", org_dir,
+    g_auto(SrTestResult) result = sr_test_run (org.inbox, "keygen", "--out-dir", org_dir,
                                  "--passphrase-file", org.passphrase_file, NULL);
 
     assert_ok (&result);
   }
   {
-    g_auto(Result) result = run (org.inbox, "profile", "--key", org.key,
+    g_auto(SrTestResult) result = sr_test_run (org.inbox, "profile", "--key", org.key,
                                  "--passphrase-file", org.passphrase_file,
                                  "--name", "Test organisation", "--out", org.profile, NULL);
 
     assert_ok (&result);
   }
   {
-    g_auto(Result) result = run (org.cli, "--data-dir", org.kiosk, "provision", org.profile,
+    g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", org.kiosk, "provision", org.profile,
                                  NULL);
 
     assert_ok (&result);

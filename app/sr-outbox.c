@@ -1463,5 +1463,5 @@ sr_outbox_get_counts (SrOutbox *self,
   g_return_if_fail (SR_IS_OUTBOX (self));
 
   if (!sr_outbox_count (self, pending, exported, acknowledged, &error))
-    g_warning ("%s", error->message);
+    g_warning ("%s", error != NULL ? error->message : "The outbox could not be counted.");
 }

@@ -123,7 +123,8 @@ fd_counts (int fd)
   if (fault_dir == NULL)
     return fstat (fd, &st) == 0 && (S_ISREG (st.st_mode) || S_ISDIR (st.st_mode));
 
-  snprintf (link, sizeof link, "/proc/self/fd/%d", fd);
+  if (snprintf (link, sizeof link, "/proc/self/fd/%d", fd) < 0)
+    return 0;
   len = readlink (link, path, sizeof path - 1);
   if (len <= 0)
     return 0;
@@ -150,7 +151,8 @@ path_counts (int         dirfd,
       char link[64];
       ssize_t len;
 
-      snprintf (link, sizeof link, "/proc/self/fd/%d", dirfd);
+      if (snprintf (link, sizeof link, "/proc/self/fd/%d", dirfd) < 0)
+        return 0;
       len = readlink (link, base, sizeof base - 1);
       if (len <= 0)
         return 0;

@@ -239,7 +239,8 @@ main (int   argc,
       g_printerr ("bench-startup: %s\n", error->message);
       return 1;
     }
-  atexit (remove_tmp_dir);
+  if (atexit (remove_tmp_dir) != 0)
+    g_printerr ("bench-startup: %s will be left behind\n", tmp_dir);
   outbox_dir = g_build_filename (tmp_dir, "outbox", NULL);
   stderr_path = g_build_filename (tmp_dir, "stderr.txt", NULL);
 

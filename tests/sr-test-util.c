@@ -7,6 +7,8 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "sr-bundle.h"
+#include "sr-envelope.h"
 #include "sr-error.h"
 
 void
@@ -157,4 +159,28 @@ sr_test_run (const char *program,
   g_ptr_array_add (argv, NULL);
 
   return sr_test_spawn ((const char *const *) argv->pdata, NULL, NULL, NULL);
+}
+
+void
+sr_test_assert_complete_bundle (const char        *path,
+                                const SrOrgSecret *secret,
+                                guint              n_expected)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrBundleReader) reader = sr_bundle_reader_new (path, secret, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (sr_bundle_reader_get_n_records (reader), ==, n_expected);
+  for (guint i = 0; i < n_expected; i++)
+    {
+      g_autoptr(GBytes) record = sr_bundle_reader_get_record (reader, i, &error);
+      g_autoptr(SrSecret) plaintext = NULL;
+
+      g_assert_no_error (error);
+      plaintext = sr_envelope_open (g_bytes_get_data (record, NULL), g_bytes_get_size (record),
+                                    secret, &error);
+      g_assert_no_error (error);
+    }
+  g_assert_true (sr_bundle_reader_check_tail (reader, &error));
+  g_assert_no_error (error);
 }

@@ -27,6 +27,12 @@ SrTestResult sr_test_spawn            (const char *const    *argv,
                                        char                **envp,
                                        GSpawnChildSetupFunc  setup,
                                        gpointer              setup_data);
+/* Fails the test unless the bundle at path is whole: its manifest opens
+ * with secret, it holds n_expected records that all open, and nothing
+ * follows them. */
+void         sr_test_assert_complete_bundle (const char        *path,
+                                             const SrOrgSecret *secret,
+                                             guint              n_expected);
 /* sr_test_spawn (program, arguments…) in the test's own environment. */
 SrTestResult sr_test_run              (const char *program,
                                        ...) G_GNUC_NULL_TERMINATED;

@@ -233,31 +233,6 @@ test_kill_submit (void)
   sr_test_rmdir (dir);
 }
 
-/* A bundle at path is whole: its manifest opens, every record is there and
- * opens, and nothing follows. */
-static void
-assert_complete_bundle (const char *path,
-                        guint       n_expected)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SrBundleReader) reader = sr_bundle_reader_new (path, ctx.secret, &error);
-
-  g_assert_no_error (error);
-  g_assert_cmpuint (sr_bundle_reader_get_n_records (reader), ==, n_expected);
-  for (guint i = 0; i < n_expected; i++)
-    {
-      g_autoptr(GBytes) record = sr_bundle_reader_get_record (reader, i, &error);
-      g_autoptr(SrSecret) plaintext = NULL;
-
-      g_assert_no_error (error);
-      plaintext = sr_envelope_open (g_bytes_get_data (record, NULL), g_bytes_get_size (record),
-                                    ctx.secret, &error);
-      g_assert_no_error (error);
-    }
-  g_assert_true (sr_bundle_reader_check_tail (reader, &error));
-  g_assert_no_error (error);
-}
-
 /* Nothing else in dir may look like a bundle: temporary files carry a
  * name that does not end in .srb. */
 static void
@@ -333,7 +308,7 @@ test_kill_export (void)
 
       if (g_file_test (target, G_FILE_TEST_EXISTS))
         {
-          assert_complete_bundle (target, n);
+          sr_test_assert_complete_bundle (target, ctx.secret, n);
           seen_bundle++;
         }
       assert_only_bundle (usb, "reports.srb");
@@ -348,7 +323,7 @@ test_kill_export (void)
     assert_ok (&result);
     g_assert_cmpstr (result.out, ==, expected);
   }
-  assert_complete_bundle (target, n);
+  sr_test_assert_complete_bundle (target, ctx.secret, n);
   get_counts (data_dir, &pending, &exported, &acknowledged);
   g_assert_cmpuint (pending, ==, 0);
   g_assert_cmpuint (exported, ==, n);
@@ -391,7 +366,7 @@ test_full_disk (void)
 
     assert_ok (&result);
   }
-  assert_complete_bundle (target, n);
+  sr_test_assert_complete_bundle (target, ctx.secret, n);
 
   sr_test_rmdir (dir);
 }

@@ -246,31 +246,6 @@ inbox_count_and_open (const char *db)
   return entries->len;
 }
 
-/* A bundle at path is whole: its manifest opens, every record is there and
- * opens, and nothing follows. */
-static void
-assert_complete_bundle (const char *path,
-                        guint       n_expected)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SrBundleReader) reader = sr_bundle_reader_new (path, ctx.secret, &error);
-
-  g_assert_no_error (error);
-  g_assert_cmpuint (sr_bundle_reader_get_n_records (reader), ==, n_expected);
-  for (guint i = 0; i < n_expected; i++)
-    {
-      g_autoptr(GBytes) record = sr_bundle_reader_get_record (reader, i, &error);
-      g_autoptr(SrSecret) plaintext = NULL;
-
-      g_assert_no_error (error);
-      plaintext = sr_envelope_open (g_bytes_get_data (record, NULL), g_bytes_get_size (record),
-                                    ctx.secret, &error);
-      g_assert_no_error (error);
-    }
-  g_assert_true (sr_bundle_reader_check_tail (reader, &error));
-  g_assert_no_error (error);
-}
-
 /* Nothing in dir but the names given (temporary files of an aborted
  * write must be gone, or at least not look like the real thing). */
 static void
@@ -715,7 +690,7 @@ export_check (Scenario           *scenario,
     g_assert_true (g_file_test (bundle, G_FILE_TEST_EXISTS));
   /* Whatever carries the bundle's name is whole. */
   if (g_file_test (bundle, G_FILE_TEST_EXISTS))
-    assert_complete_bundle (bundle, n);
+    sr_test_assert_complete_bundle (bundle, ctx.secret, n);
   /* And the temporary file of a failed export is gone. */
   assert_no_strays (usb, "", "reports.srb");
 
@@ -743,7 +718,7 @@ export_rerun (Scenario   *scenario,
 
   assert_ok (&result);
   g_assert_cmpstr (result.out, ==, expected);
-  assert_complete_bundle (bundle, scenario->n_before);
+  sr_test_assert_complete_bundle (bundle, ctx.secret, scenario->n_before);
   outbox_counts (kiosk, &pending, &exported, &acknowledged);
   g_assert_cmpuint (pending, ==, 0);
   g_assert_cmpuint (exported, ==, scenario->n_before);

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include <sodium.h>
+
 #include "sr-bundle.h"
 #include "sr-envelope.h"
 #include "sr-error.h"
@@ -183,4 +185,89 @@ sr_test_assert_complete_bundle (const char        *path,
     }
   g_assert_true (sr_bundle_reader_check_tail (reader, &error));
   g_assert_no_error (error);
+}
+
+/* Test vectors: "name = value" lines, '#' comments (tests/data/vectors). */
+GHashTable *
+sr_test_vector_load (const char *name)
+{
+  g_autofree char *relative = g_build_filename ("vectors", name, NULL);
+  g_autofree char *path = sr_test_data_path (relative);
+  g_autoptr(GBytes) bytes = sr_test_read (path);
+  g_autofree char *text = g_strndup (g_bytes_get_data (bytes, NULL),
+                                     g_bytes_get_size (bytes));
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  GHashTable *vector = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      char *eq;
+
+      if (lines[i][0] == '\0' || lines[i][0] == '#')
+        continue;
+      eq = strstr (lines[i], " = ");
+      g_assert_nonnull (eq);
+      g_hash_table_insert (vector, g_strndup (lines[i], eq - lines[i]),
+                           g_strdup (eq + 3));
+    }
+  return vector;
+}
+
+const char *
+sr_test_vector_text (GHashTable *vector,
+                     const char *key)
+{
+  const char *value = g_hash_table_lookup (vector, key);
+
+  if (value == NULL)
+    g_error ("test vector has no %s", key);
+  return value;
+}
+
+GBytes *
+sr_test_vector_bytes (GHashTable *vector,
+                      const char *key)
+{
+  const char *hex = sr_test_vector_text (vector, key);
+  gsize max = strlen (hex) / 2, len = 0;
+  guint8 *bin = g_malloc (MAX (max, 1));
+
+  g_assert_cmpint (sodium_hex2bin (bin, max, hex, strlen (hex), NULL, &len, NULL), ==, 0);
+  g_assert_cmpuint (len, ==, max);
+  return g_bytes_new_take (bin, len);
+}
+
+void
+sr_test_vector_fixed (GHashTable *vector,
+                      const char *key,
+                      guint8     *out,
+                      gsize       len)
+{
+  g_autoptr(GBytes) bytes = sr_test_vector_bytes (vector, key);
+
+  g_assert_cmpuint (g_bytes_get_size (bytes), ==, len);
+  memcpy (out, g_bytes_get_data (bytes, NULL), len);
+}
+
+void
+sr_test_assert_ok (const SrTestResult *result)
+{
+  if (result->status != 0)
+    g_error ("exit %d: %s", result->status, result->err);
+  g_assert_cmpstr (result->err, ==, "");
+}
+
+void
+sr_test_assert_one_line_error (const SrTestResult *result,
+                               const char         *program)
+{
+  g_autofree char *prefix = g_strdup_printf ("%s: ", program);
+  const char *newline;
+
+  g_assert_cmpint (result->status, ==, 1);
+  g_assert_true (g_str_has_prefix (result->err, prefix));
+  newline = strchr (result->err, '\n');
+  g_assert_nonnull (newline);
+  g_assert_cmpstr (newline, ==, "\n");
+  g_assert_cmpuint (strlen (result->err), >, strlen (prefix) + 5);
 }

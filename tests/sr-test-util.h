@@ -33,6 +33,23 @@ SrTestResult sr_test_spawn            (const char *const    *argv,
 void         sr_test_assert_complete_bundle (const char        *path,
                                              const SrOrgSecret *secret,
                                              guint              n_expected);
+/* Test vectors (tests/data/vectors/NAME): "key = value" lines, '#'
+ * comments. Values are text, or hex for _bytes and _fixed (exactly len
+ * bytes); a missing key fails the test. */
+GHashTable  *sr_test_vector_load      (const char *name);
+const char  *sr_test_vector_text      (GHashTable *vector,
+                                       const char *key);
+GBytes      *sr_test_vector_bytes     (GHashTable *vector,
+                                       const char *key);
+void         sr_test_vector_fixed     (GHashTable *vector,
+                                       const char *key,
+                                       guint8     *out,
+                                       gsize       len);
+/* The program succeeded and printed nothing on stderr. */
+void         sr_test_assert_ok        (const SrTestResult *result);
+/* The contract for a failure: exit 1 and one line "PROGRAM: message". */
+void         sr_test_assert_one_line_error (const SrTestResult *result,
+                                            const char         *program);
 /* sr_test_spawn (program, arguments…) in the test's own environment. */
 SrTestResult sr_test_run              (const char *program,
                                        ...) G_GNUC_NULL_TERMINATED;

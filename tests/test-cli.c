@@ -48,30 +48,6 @@ run_argv (const char *const *argv)
   return sr_test_spawn (argv, NULL, NULL, NULL);
 }
 
-static void
-assert_ok (const SrTestResult *result)
-{
-  if (result->status != 0)
-    g_error ("exit %d: %s", result->status, result->err);
-  g_assert_cmpstr (result->err, ==, "");
-}
-
-/* The contract for a failure: exit 1 and one line "PROGRAM: message". */
-static void
-assert_one_line_error (const SrTestResult *result,
-                       const char         *program)
-{
-  g_autofree char *prefix = g_strdup_printf ("%s: ", program);
-  const char *newline;
-
-  g_assert_cmpint (result->status, ==, 1);
-  g_assert_true (g_str_has_prefix (result->err, prefix));
-  newline = strchr (result->err, '\n');
-  g_assert_nonnull (newline);
-  g_assert_cmpstr (newline, ==, "\n");
-  g_assert_cmpuint (strlen (result->err), >, strlen (prefix) + 5);
-}
-
 static char **
 lines (const char *text)
 {
@@ -124,7 +100,7 @@ new_kiosk (const char *dir)
   char *data_dir = path_in (dir, "kiosk");
 
   result = sr_test_run (org.cli, "--data-dir", data_dir, "provision", org.profile, NULL);
-  assert_ok (&result);
+  sr_test_assert_ok (&result);
   return data_dir;
 }
 
@@ -135,7 +111,7 @@ assert_status (const char *data_dir,
   g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", data_dir, "status", NULL);
   g_autofree char *line = g_strconcat (expected, "\n", NULL);
 
-  assert_ok (&result);
+  sr_test_assert_ok (&result);
   g_assert_cmpstr (result.out, ==, line);
 }
 
@@ -155,7 +131,7 @@ submit_all (const char *data_dir)
   g_ptr_array_add (argv, NULL);
 
   result = run_argv ((const char *const *) argv->pdata);
-  assert_ok (&result);
+  sr_test_assert_ok (&result);
   receipts = lines (result.out);
   g_assert_cmpuint (g_strv_length (receipts), ==, org.answers_files->len);
   return receipts;
@@ -190,7 +166,7 @@ test_keygen (void)
     g_auto(SrTestResult) result = sr_test_run (org.inbox, "keygen", "--out-dir", org.org_dir,
                                  "--passphrase-file", org.passphrase_file, NULL);
 
-    assert_one_line_error (&result, "safereport-inbox");
+    sr_test_assert_one_line_error (&result, "safereport-inbox");
     g_assert_nonnull (strstr (result.err, "org.key"));
   }
   key_after = sr_test_read (org.key);
@@ -207,7 +183,7 @@ test_keygen (void)
     g_file_set_contents (lone, "x", 1, NULL);
     result = sr_test_run (org.inbox, "keygen", "--out-dir", dir,
                   "--passphrase-file", org.passphrase_file, NULL);
-    assert_one_line_error (&result, "safereport-inbox");
+    sr_test_assert_one_line_error (&result, "safereport-inbox");
     g_assert_false (g_file_test (lone_key, G_FILE_TEST_EXISTS));
     g_unlink (lone);
   }
@@ -217,7 +193,7 @@ test_keygen (void)
     g_auto(SrTestResult) result = sr_test_run (org.inbox, "keygen", "--out-dir", dir,
                                  "--passphrase-file", missing, NULL);
 
-    assert_one_line_error (&result, "safereport-inbox");
+    sr_test_assert_one_line_error (&result, "safereport-inbox");
   }
 
   /* No passphrase file and no terminal: a clear refusal, not a hang. */
@@ -296,7 +272,7 @@ test_round_trip (void)
     g_autofree char *digits = pub_field ("fingerprint");
     g_autofree char *words = pub_field ("words");
 
-    assert_ok (&result);
+    sr_test_assert_ok (&result);
     expected = g_strdup_printf ("%s\n%s\n", digits, words);
     g_assert_cmpstr (result.out, ==, expected);
     g_clear_pointer (&expected, g_free);
@@ -322,7 +298,7 @@ test_round_trip (void)
   {
     g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", data_dir, "export", "--out", bundle, NULL);
 
-    assert_ok (&result);
+    sr_test_assert_ok (&result);
     expected = g_strdup_printf ("exported %u\n", n);
     g_assert_cmpstr (result.out, ==, expected);
     g_clear_pointer (&expected, g_free);
@@ -336,7 +312,7 @@ test_round_trip (void)
     g_auto(SrTestResult) result = sr_test_run (org.inbox, "import", "--db", db, "--key", org.key,
                                  "--passphrase-file", org.passphrase_file, bundle, NULL);
 
-    assert_ok (&result);
+    sr_test_assert_ok (&result);
     expected = g_strdup_printf ("imported %u, duplicates 0, rejected 0\n", n);
     g_assert_cmpstr (result.out, ==, expected);
     g_clear_pointer (&expected, g_free);
@@ -345,7 +321,7 @@ test_round_trip (void)
     g_auto(SrTestResult) result = sr_test_run (org.inbox, "import", "--db", db, "--key", org.key,
                                  "--passphrase-file", org.passphrase_file, bundle, NULL);
 
-    assert_ok (&result);
+    sr_test_assert_ok (&result);
     expected = g_strdup_printf ("imported 0, duplicates %u, rejected 0\n", n);
     g_assert_cmpstr (result.out, ==, expected);
     g_clear_pointer (&expected, g_free);
@@ -356,7 +332,7 @@ test_round_trip (void)
   {
     g_auto(SrTestResult) result = sr_test_run (org.inbox, "list", "--db", db, NULL);
 
-    assert_ok (&result);
+    sr_test_assert_ok (&result);
     listed = lines (result.out);
     g_assert_cmpuint (g_strv_length (listed), ==, n);
     for (guint i = 0; i < n; i++)
@@ -382,7 +358,7 @@ test_round_trip (void)
                                                  (gssize) g_bytes_get_size (input));
       g_autoptr(JsonObject) got = NULL;
 
-      assert_ok (&result);
+      sr_test_assert_ok (&result);
       got = parse_object (result.out, -1);
       g_assert_cmpuint (json_object_get_size (got), ==, 3);
       g_assert_cmpstr (json_object_get_string_member (got, "form"), ==,
@@ -403,7 +379,7 @@ test_round_trip (void)
     g_strdelimit (typed, "-", ' ');
     result = sr_test_run (org.inbox, "show", "--db", db, "--key", org.key,
                   "--passphrase-file", org.passphrase_file, typed, NULL);
-    assert_ok (&result);
+    sr_test_assert_ok (&result);
     g_assert_nonnull (strstr (result.out, receipts[0]));
     g_assert_nonnull (strstr (result.out, filed));
     g_assert_nonnull (strstr (result.out, "Who is this report about?"));
@@ -419,7 +395,7 @@ test_round_trip (void)
     g_autofree char *text = NULL;
     g_auto(GStrv) rows = NULL;
 
-    assert_ok (&result);
+    sr_test_assert_ok (&result);
     expected = g_strdup_printf ("exported %u\n", n);
     g_assert_cmpstr (result.out, ==, expected);
     g_clear_pointer (&expected, g_free);
@@ -445,7 +421,7 @@ test_round_trip (void)
     g_autoptr(GError) error = NULL;
     JsonArray *array;
 
-    assert_ok (&result);
+    sr_test_assert_ok (&result);
     expected = g_strdup_printf ("exported %u\n", n);
     g_assert_cmpstr (result.out, ==, expected);
     g_clear_pointer (&expected, g_free);
@@ -481,12 +457,12 @@ test_round_trip (void)
     g_auto(SrTestResult) result = sr_test_run (org.inbox, "ack", "--db", db, "--key", org.key,
                                  "--passphrase-file", org.passphrase_file, "--out", ack, NULL);
 
-    assert_ok (&result);
+    sr_test_assert_ok (&result);
   }
   {
     g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", data_dir, "apply-ack", ack, NULL);
 
-    assert_ok (&result);
+    sr_test_assert_ok (&result);
     expected = g_strdup_printf ("purged %u\n", n);
     g_assert_cmpstr (result.out, ==, expected);
     g_clear_pointer (&expected, g_free);
@@ -499,7 +475,7 @@ test_round_trip (void)
   {
     g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", data_dir, "apply-ack", ack, NULL);
 
-    assert_ok (&result);
+    sr_test_assert_ok (&result);
     g_assert_cmpstr (result.out, ==, "purged 0\n");
   }
 
@@ -540,7 +516,7 @@ test_bad_answers (void)
   {
     g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", data_dir, "submit", good, unknown, NULL);
 
-    assert_one_line_error (&result, "safereport-cli");
+    sr_test_assert_one_line_error (&result, "safereport-cli");
     g_assert_nonnull (strstr (result.err, "shoe_size"));
     g_assert_cmpstr (result.out, ==, "");
   }
@@ -548,13 +524,13 @@ test_bad_answers (void)
   {
     g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", data_dir, "submit", option, NULL);
 
-    assert_one_line_error (&result, "safereport-cli");
+    sr_test_assert_one_line_error (&result, "safereport-cli");
     g_assert_nonnull (strstr (result.err, "role"));
   }
   {
     g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", data_dir, "submit", broken, NULL);
 
-    assert_one_line_error (&result, "safereport-cli");
+    sr_test_assert_one_line_error (&result, "safereport-cli");
     g_assert_nonnull (strstr (result.err, "broken.json"));
   }
   assert_status (data_dir, "pending 0, exported 0, acknowledged 0");
@@ -563,13 +539,13 @@ test_bad_answers (void)
   {
     g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", unprovisioned, "submit", good, NULL);
 
-    assert_one_line_error (&result, "safereport-cli");
+    sr_test_assert_one_line_error (&result, "safereport-cli");
   }
   /* And a mistyped data directory is not made into a new, empty kiosk. */
   {
     g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", unprovisioned, "status", NULL);
 
-    assert_one_line_error (&result, "safereport-cli");
+    sr_test_assert_one_line_error (&result, "safereport-cli");
     g_assert_false (g_file_test (unprovisioned, G_FILE_TEST_EXISTS));
   }
 
@@ -577,7 +553,7 @@ test_bad_answers (void)
   {
     g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", data_dir, "submit", good, NULL);
 
-    assert_ok (&result);
+    sr_test_assert_ok (&result);
   }
   assert_status (data_dir, "pending 1, exported 0, acknowledged 0");
 
@@ -611,7 +587,7 @@ test_bad_provision (void)
   {
     g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", data_dir, "provision", foreign, NULL);
 
-    assert_one_line_error (&result, "safereport-cli");
+    sr_test_assert_one_line_error (&result, "safereport-cli");
   }
 
   /* Our own profile with one character of its payload changed. */
@@ -624,14 +600,14 @@ test_bad_provision (void)
   {
     g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", data_dir, "provision", forged, NULL);
 
-    assert_one_line_error (&result, "safereport-cli");
+    sr_test_assert_one_line_error (&result, "safereport-cli");
   }
 
   /* The kiosk still seals to us: what it holds is our profile. */
   {
     g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", data_dir, "provision", org.profile, NULL);
 
-    assert_ok (&result);
+    sr_test_assert_ok (&result);
   }
 
   /* With --fingerprint, a first profile whose key differs is not pinned. */
@@ -639,14 +615,14 @@ test_bad_provision (void)
     g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", wrong_fp, "provision",
                                  "--fingerprint", "00000 00000", org.profile, NULL);
 
-    assert_one_line_error (&result, "safereport-cli");
+    sr_test_assert_one_line_error (&result, "safereport-cli");
   }
   {
     g_autofree char *digits = pub_field ("fingerprint");
     g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", wrong_fp, "provision",
                                  "--fingerprint", digits, org.profile, NULL);
 
-    assert_ok (&result);
+    sr_test_assert_ok (&result);
   }
 
   sr_test_rmdir (dir);
@@ -675,7 +651,7 @@ test_bad_ack (void)
   {
     g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", data_dir, "export", "--out", bundle, NULL);
 
-    assert_ok (&result);
+    sr_test_assert_ok (&result);
   }
 
   /* The ids of what the kiosk holds, from the bundle it wrote. */
@@ -708,19 +684,19 @@ test_bad_ack (void)
   {
     g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", data_dir, "apply-ack", foreign, NULL);
 
-    assert_one_line_error (&result, "safereport-cli");
+    sr_test_assert_one_line_error (&result, "safereport-cli");
   }
   assert_status (data_dir, expected);
   {
     g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", data_dir, "apply-ack", forged, NULL);
 
-    assert_one_line_error (&result, "safereport-cli");
+    sr_test_assert_one_line_error (&result, "safereport-cli");
   }
   assert_status (data_dir, expected);
   {
     g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", data_dir, "apply-ack", empty, NULL);
 
-    assert_one_line_error (&result, "safereport-cli");
+    sr_test_assert_one_line_error (&result, "safereport-cli");
   }
   assert_status (data_dir, expected);
 
@@ -731,7 +707,7 @@ test_bad_ack (void)
     g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", data_dir, "apply-ack", forged, NULL);
     g_autofree char *purged = g_strdup_printf ("purged %u\n", n);
 
-    assert_ok (&result);
+    sr_test_assert_ok (&result);
     g_assert_cmpstr (result.out, ==, purged);
   }
 
@@ -755,7 +731,7 @@ test_bad_inbox (void)
                                  "--passphrase-file", org.wrong_passphrase_file,
                                  "--name", "X", "--out", out, NULL);
 
-    assert_one_line_error (&result, "safereport-inbox");
+    sr_test_assert_one_line_error (&result, "safereport-inbox");
     g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
   }
 
@@ -767,7 +743,7 @@ test_bad_inbox (void)
 
     g_assert_cmpint (result.status, ==, 1);
     g_assert_cmpstr (result.out, ==, "imported 0, duplicates 0, rejected 1\n");
-    assert_one_line_error (&result, "safereport-inbox");
+    sr_test_assert_one_line_error (&result, "safereport-inbox");
     g_assert_nonnull (strstr (result.err, "junk.srb"));
   }
 
@@ -776,46 +752,46 @@ test_bad_inbox (void)
   {
     g_auto(SrTestResult) result = sr_test_run (org.inbox, "list", "--db", missing_db, NULL);
 
-    assert_one_line_error (&result, "safereport-inbox");
+    sr_test_assert_one_line_error (&result, "safereport-inbox");
     g_assert_false (g_file_test (missing_db, G_FILE_TEST_EXISTS));
   }
   {
     g_auto(SrTestResult) result = sr_test_run (org.inbox, "show", "--db", db, "--key", org.key,
                                  "--passphrase-file", org.passphrase_file, "not-a-receipt!", NULL);
 
-    assert_one_line_error (&result, "safereport-inbox");
+    sr_test_assert_one_line_error (&result, "safereport-inbox");
   }
   {
     g_auto(SrTestResult) result = sr_test_run (org.inbox, "list", NULL);
 
-    assert_one_line_error (&result, "safereport-inbox");
+    sr_test_assert_one_line_error (&result, "safereport-inbox");
     g_assert_nonnull (strstr (result.err, "--db"));
   }
   {
     g_auto(SrTestResult) result = sr_test_run (org.inbox, "export", "--db", db, "--key", org.key,
                                  "--format", "xml", "--out", out, NULL);
 
-    assert_one_line_error (&result, "safereport-inbox");
+    sr_test_assert_one_line_error (&result, "safereport-inbox");
   }
   {
     g_auto(SrTestResult) result = sr_test_run (org.inbox, "frobnicate", NULL);
 
-    assert_one_line_error (&result, "safereport-inbox");
+    sr_test_assert_one_line_error (&result, "safereport-inbox");
   }
   {
     g_auto(SrTestResult) result = sr_test_run (org.inbox, NULL);
 
-    assert_one_line_error (&result, "safereport-inbox");
+    sr_test_assert_one_line_error (&result, "safereport-inbox");
   }
   {
     g_auto(SrTestResult) result = sr_test_run (org.inbox, "list", "--no-such-option", NULL);
 
-    assert_one_line_error (&result, "safereport-inbox");
+    sr_test_assert_one_line_error (&result, "safereport-inbox");
   }
   {
     g_auto(SrTestResult) result = sr_test_run (org.cli, "status", NULL);
 
-    assert_one_line_error (&result, "safereport-cli");
+    sr_test_assert_one_line_error (&result, "safereport-cli");
   }
   {
     g_autofree char *part = path_in (dir, "part-01.png");
@@ -823,7 +799,7 @@ test_bad_inbox (void)
                                  "--out-dir", dir, NULL);
 
     /* No such report: said before anything is written. */
-    assert_one_line_error (&result, "safereport-cli");
+    sr_test_assert_one_line_error (&result, "safereport-cli");
     g_assert_nonnull (strstr (result.err, "ABCDE-FGHJK"));
     g_assert_false (g_file_test (part, G_FILE_TEST_EXISTS));
   }
@@ -847,7 +823,7 @@ test_help (void)
       const char *const *commands = t == 0 ? inbox_commands : cli_commands;
       g_auto(SrTestResult) top = sr_test_run (program, "--help", NULL);
 
-      assert_ok (&top);
+      sr_test_assert_ok (&top);
       g_assert_nonnull (strstr (top.out, "Usage"));
       for (guint i = 0; commands[i] != NULL; i++)
         {
@@ -855,7 +831,7 @@ test_help (void)
           g_auto(SrTestResult) result = sr_test_run (program, commands[i], "--help", NULL);
 
           g_assert_nonnull (strstr (top.out, listed));
-          assert_ok (&result);
+          sr_test_assert_ok (&result);
           g_assert_nonnull (strstr (result.out, "Usage"));
           g_assert_nonnull (strstr (result.out, commands[i]));
         }
@@ -882,7 +858,7 @@ test_rotate (void)
                                  "--passphrase-file", org.passphrase_file,
                                  "--out-dir", dir, NULL);
 
-    assert_ok (&result);
+    sr_test_assert_ok (&result);
   }
   assert_mode (new_key, 0600);
 
@@ -909,7 +885,7 @@ test_rotate (void)
                                  "--passphrase-file", org.passphrase_file,
                                  "--out-dir", dir, NULL);
 
-    assert_one_line_error (&result, "safereport-inbox");
+    sr_test_assert_one_line_error (&result, "safereport-inbox");
   }
 
   sr_test_rmdir (dir);
@@ -988,14 +964,14 @@ set_up_organisation (void)
                                  "--passphrase-file", org.passphrase_file,
                                  "--name", "Test organisation", NULL);
 
-    assert_ok (&result);
+    sr_test_assert_ok (&result);
   }
   {
     g_auto(SrTestResult) result = sr_test_run (org.inbox, "profile", "--key", org.key,
                                  "--passphrase-file", org.passphrase_file,
                                  "--name", "Test organisation", "--out", org.profile, NULL);
 
-    assert_ok (&result);
+    sr_test_assert_ok (&result);
   }
 
   /* The passphrase file's trailing newline is not part of the passphrase. */

@@ -15,69 +15,6 @@
 
 #define PASSPHRASE "correct horse battery staple"
 
-/* Test vectors: "name = value" lines, '#' comments (tests/data/vectors). */
-
-static GHashTable *
-vector_load (const char *name)
-{
-  g_autofree char *relative = g_build_filename ("vectors", name, NULL);
-  g_autofree char *path = sr_test_data_path (relative);
-  g_autoptr(GBytes) bytes = sr_test_read (path);
-  g_autofree char *text = g_strndup (g_bytes_get_data (bytes, NULL),
-                                     g_bytes_get_size (bytes));
-  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
-  GHashTable *vector = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      char *eq;
-
-      if (lines[i][0] == '\0' || lines[i][0] == '#')
-        continue;
-      eq = strstr (lines[i], " = ");
-      g_assert_nonnull (eq);
-      g_hash_table_insert (vector, g_strndup (lines[i], eq - lines[i]),
-                           g_strdup (eq + 3));
-    }
-  return vector;
-}
-
-static const char *
-vector_text (GHashTable *vector,
-             const char *key)
-{
-  const char *value = g_hash_table_lookup (vector, key);
-
-  if (value == NULL)
-    g_error ("test vector has no %s", key);
-  return value;
-}
-
-static GBytes *
-vector_bytes (GHashTable *vector,
-              const char *key)
-{
-  const char *hex = vector_text (vector, key);
-  gsize max = strlen (hex) / 2, len = 0;
-  guint8 *bin = g_malloc (MAX (max, 1));
-
-  g_assert_cmpint (sodium_hex2bin (bin, max, hex, strlen (hex), NULL, &len, NULL), ==, 0);
-  g_assert_cmpuint (len, ==, max);
-  return g_bytes_new_take (bin, len);
-}
-
-static void
-vector_fixed (GHashTable *vector,
-              const char *key,
-              guint8     *out,
-              gsize       len)
-{
-  g_autoptr(GBytes) bytes = vector_bytes (vector, key);
-
-  g_assert_cmpuint (g_bytes_get_size (bytes), ==, len);
-  memcpy (out, g_bytes_get_data (bytes, NULL), len);
-}
-
 static GBytes *
 read_vector_file (const char *name)
 {
@@ -341,21 +278,21 @@ test_base64 (void)
 static void
 test_fingerprint_vector (void)
 {
-  g_autoptr(GHashTable) vector = vector_load ("fingerprint.hex");
+  g_autoptr(GHashTable) vector = sr_test_vector_load ("fingerprint.hex");
   guint8 seed[crypto_sign_SEEDBYTES], pk[SR_SIGN_PK_BYTES], sk[SR_SIGN_SK_BYTES];
   guint8 expected_pk[SR_SIGN_PK_BYTES];
   g_autofree char *digits = NULL;
   g_autofree char *words = NULL;
 
-  vector_fixed (vector, "sign_seed", seed, sizeof seed);
-  vector_fixed (vector, "sign_pk", expected_pk, sizeof expected_pk);
+  sr_test_vector_fixed (vector, "sign_seed", seed, sizeof seed);
+  sr_test_vector_fixed (vector, "sign_pk", expected_pk, sizeof expected_pk);
   crypto_sign_seed_keypair (pk, sk, seed);
   g_assert_cmpmem (pk, sizeof pk, expected_pk, sizeof expected_pk);
 
   digits = sr_fingerprint_digits (pk);
   words = sr_fingerprint_words (pk);
-  g_assert_cmpstr (digits, ==, vector_text (vector, "digits"));
-  g_assert_cmpstr (words, ==, vector_text (vector, "words"));
+  g_assert_cmpstr (digits, ==, sr_test_vector_text (vector, "digits"));
+  g_assert_cmpstr (words, ==, sr_test_vector_text (vector, "words"));
   sodium_memzero (sk, sizeof sk);
 }
 
@@ -397,15 +334,15 @@ test_fingerprint_shape (void)
 static void
 test_sign_vector (void)
 {
-  g_autoptr(GHashTable) vector = vector_load ("signature.hex");
-  g_autoptr(GBytes) message = vector_bytes (vector, "message");
+  g_autoptr(GHashTable) vector = sr_test_vector_load ("signature.hex");
+  g_autoptr(GBytes) message = sr_test_vector_bytes (vector, "message");
   guint8 seed[crypto_sign_SEEDBYTES], pk[SR_SIGN_PK_BYTES], sk[SR_SIGN_SK_BYTES];
   guint8 expected[SR_SIGNATURE_BYTES], signature[SR_SIGNATURE_BYTES];
-  const char *context = vector_text (vector, "context");
+  const char *context = sr_test_vector_text (vector, "context");
 
   g_assert_cmpstr (context, ==, SR_SIGN_CONTEXT_PROFILE);
-  vector_fixed (vector, "sign_seed", seed, sizeof seed);
-  vector_fixed (vector, "signature", expected, sizeof expected);
+  sr_test_vector_fixed (vector, "sign_seed", seed, sizeof seed);
+  sr_test_vector_fixed (vector, "signature", expected, sizeof expected);
   crypto_sign_seed_keypair (pk, sk, seed);
 
   /* Decode: the committed signature verifies; encode: the same bytes. */
@@ -513,13 +450,13 @@ static void
 test_pub_vector (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GHashTable) vector = vector_load ("org-key.hex");
+  g_autoptr(GHashTable) vector = sr_test_vector_load ("org-key.hex");
   g_autoptr(GBytes) file = read_vector_file ("org.pub");
   g_autofree char *text = NULL;
   SrOrgPublic expected, pub;
 
-  vector_fixed (vector, "box_1_pk", expected.box, sizeof expected.box);
-  vector_fixed (vector, "sign_pk", expected.sign, sizeof expected.sign);
+  sr_test_vector_fixed (vector, "box_1_pk", expected.box, sizeof expected.box);
+  sr_test_vector_fixed (vector, "sign_pk", expected.sign, sizeof expected.sign);
 
   g_assert_true (sr_org_public_from_text (g_bytes_get_data (file, NULL), g_bytes_get_size (file),
                                           &pub, &error));
@@ -601,9 +538,9 @@ static void
 test_key_file_vector (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GHashTable) vector = vector_load ("org-key.hex");
+  g_autoptr(GHashTable) vector = sr_test_vector_load ("org-key.hex");
   g_autoptr(GBytes) file = read_vector_file ("org.key");
-  g_autoptr(GBytes) passphrase_bytes = vector_bytes (vector, "passphrase");
+  g_autoptr(GBytes) passphrase_bytes = sr_test_vector_bytes (vector, "passphrase");
   g_autoptr(SrSecret) passphrase = sr_secret_new_from (g_bytes_get_data (passphrase_bytes, NULL),
                                                        g_bytes_get_size (passphrase_bytes));
   g_autoptr(SrOrgSecret) secret = NULL;
@@ -619,7 +556,7 @@ test_key_file_vector (void)
   g_assert_no_error (error);
   g_assert_nonnull (secret);
 
-  vector_fixed (vector, "sign_seed", seed, sizeof seed);
+  sr_test_vector_fixed (vector, "sign_seed", seed, sizeof seed);
   crypto_sign_seed_keypair (pk, sk, seed);
   g_assert_cmpmem (sr_org_secret_get_sign_sk (secret), SR_SIGN_SK_BYTES, sk, sizeof sk);
   g_assert_cmpuint (sr_org_secret_get_n_box_keys (secret), ==, 2);
@@ -629,8 +566,8 @@ test_key_file_vector (void)
       g_autofree char *sk_name = g_strdup_printf ("box_%u_sk", i + 1);
       guint8 expected_sk[32];
 
-      vector_fixed (vector, seed_name, box_seed, sizeof box_seed);
-      vector_fixed (vector, sk_name, expected_sk, sizeof expected_sk);
+      sr_test_vector_fixed (vector, seed_name, box_seed, sizeof box_seed);
+      sr_test_vector_fixed (vector, sk_name, expected_sk, sizeof expected_sk);
       crypto_box_seed_keypair (box_pk, box_sk, box_seed);
       g_assert_cmpmem (box_sk, sizeof box_sk, expected_sk, sizeof expected_sk);
       g_assert_cmpmem (sr_org_secret_get_box_sk (secret, i), 32, box_sk, sizeof box_sk);
@@ -639,9 +576,9 @@ test_key_file_vector (void)
 
   /* Its retired key is recipient 1 of the envelope vector. */
   {
-    g_autoptr(GHashTable) envelope_vector = vector_load ("envelope.hex");
-    g_autoptr(GBytes) envelope = vector_bytes (envelope_vector, "envelope");
-    g_autoptr(GBytes) report = vector_bytes (envelope_vector, "report");
+    g_autoptr(GHashTable) envelope_vector = sr_test_vector_load ("envelope.hex");
+    g_autoptr(GBytes) envelope = sr_test_vector_bytes (envelope_vector, "envelope");
+    g_autoptr(GBytes) report = sr_test_vector_bytes (envelope_vector, "report");
     g_autoptr(SrSecret) plaintext = sr_envelope_open (g_bytes_get_data (envelope, NULL),
                                                       g_bytes_get_size (envelope),
                                                       secret, &error);
@@ -652,11 +589,11 @@ test_key_file_vector (void)
   }
 
   /* Encode: the same keys, salt and nonce give the same bytes. */
-  vector_fixed (vector, "salt", salt, sizeof salt);
-  vector_fixed (vector, "nonce", nonce, sizeof nonce);
-  g_assert_cmpuint (g_ascii_strtoull (vector_text (vector, "opslimit"), NULL, 10), ==,
+  sr_test_vector_fixed (vector, "salt", salt, sizeof salt);
+  sr_test_vector_fixed (vector, "nonce", nonce, sizeof nonce);
+  g_assert_cmpuint (g_ascii_strtoull (sr_test_vector_text (vector, "opslimit"), NULL, 10), ==,
                     crypto_pwhash_OPSLIMIT_MODERATE);
-  g_assert_cmpuint (g_ascii_strtoull (vector_text (vector, "memlimit"), NULL, 10), ==,
+  g_assert_cmpuint (g_ascii_strtoull (sr_test_vector_text (vector, "memlimit"), NULL, 10), ==,
                     crypto_pwhash_MEMLIMIT_MODERATE);
   again = sr_org_secret_seal_with_params (secret, passphrase,
                                           crypto_pwhash_OPSLIMIT_MODERATE,

@@ -19,69 +19,6 @@
 #define CHUNK 65536
 #define CHUNK_WIRE (CHUNK + 17)
 
-/* Test vectors: "name = value" lines, '#' comments (tests/data/vectors). */
-
-static GHashTable *
-vector_load (const char *name)
-{
-  g_autofree char *relative = g_build_filename ("vectors", name, NULL);
-  g_autofree char *path = sr_test_data_path (relative);
-  g_autoptr(GBytes) bytes = sr_test_read (path);
-  g_autofree char *text = g_strndup (g_bytes_get_data (bytes, NULL),
-                                     g_bytes_get_size (bytes));
-  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
-  GHashTable *vector = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      char *eq;
-
-      if (lines[i][0] == '\0' || lines[i][0] == '#')
-        continue;
-      eq = strstr (lines[i], " = ");
-      g_assert_nonnull (eq);
-      g_hash_table_insert (vector, g_strndup (lines[i], eq - lines[i]),
-                           g_strdup (eq + 3));
-    }
-  return vector;
-}
-
-static const char *
-vector_text (GHashTable *vector,
-             const char *key)
-{
-  const char *value = g_hash_table_lookup (vector, key);
-
-  if (value == NULL)
-    g_error ("test vector has no %s", key);
-  return value;
-}
-
-static GBytes *
-vector_bytes (GHashTable *vector,
-              const char *key)
-{
-  const char *hex = vector_text (vector, key);
-  gsize max = strlen (hex) / 2, len = 0;
-  guint8 *bin = g_malloc (MAX (max, 1));
-
-  g_assert_cmpint (sodium_hex2bin (bin, max, hex, strlen (hex), NULL, &len, NULL), ==, 0);
-  g_assert_cmpuint (len, ==, max);
-  return g_bytes_new_take (bin, len);
-}
-
-static void
-vector_fixed (GHashTable *vector,
-              const char *key,
-              guint8     *out,
-              gsize       len)
-{
-  g_autoptr(GBytes) bytes = vector_bytes (vector, key);
-
-  g_assert_cmpuint (g_bytes_get_size (bytes), ==, len);
-  memcpy (out, g_bytes_get_data (bytes, NULL), len);
-}
-
 /* An organisation whose only box key is box_sk. */
 static SrOrgSecret *
 secret_with_box_key (const guint8 box_sk[SR_BOX_KEY_BYTES])
@@ -844,9 +781,9 @@ static void
 test_vector (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(GHashTable) vector = vector_load ("envelope.hex");
-  g_autoptr(GBytes) report = vector_bytes (vector, "report");
-  g_autoptr(GBytes) expected = vector_bytes (vector, "envelope");
+  g_autoptr(GHashTable) vector = sr_test_vector_load ("envelope.hex");
+  g_autoptr(GBytes) report = sr_test_vector_bytes (vector, "report");
+  g_autoptr(GBytes) expected = sr_test_vector_bytes (vector, "envelope");
   g_autoptr(GBytes) sealed = NULL;
   g_autoptr(GByteArray) randomness = g_byte_array_new ();
   const char *draws[] = { "file_key", "ephemeral_1_sk", "ephemeral_2_sk", "stream_header" };
@@ -865,9 +802,9 @@ test_vector (void)
       g_autoptr(SrOrgSecret) secret = NULL;
       guint8 seed[32], sk[32], pk[32], expected_sk[32];
 
-      vector_fixed (vector, seed_name, seed, sizeof seed);
-      vector_fixed (vector, sk_name, expected_sk, sizeof expected_sk);
-      vector_fixed (vector, pk_name, recipients[i], SR_BOX_KEY_BYTES);
+      sr_test_vector_fixed (vector, seed_name, seed, sizeof seed);
+      sr_test_vector_fixed (vector, sk_name, expected_sk, sizeof expected_sk);
+      sr_test_vector_fixed (vector, pk_name, recipients[i], SR_BOX_KEY_BYTES);
       crypto_box_seed_keypair (pk, sk, seed);
       g_assert_cmpmem (sk, sizeof sk, expected_sk, sizeof expected_sk);
       g_assert_cmpmem (pk, sizeof pk, recipients[i], sizeof pk);
@@ -879,15 +816,15 @@ test_vector (void)
     }
 
   sr_envelope_id (g_bytes_get_data (expected, NULL), g_bytes_get_size (expected), id);
-  vector_fixed (vector, "id", expected_id, sizeof expected_id);
+  sr_test_vector_fixed (vector, "id", expected_id, sizeof expected_id);
   g_assert_cmpmem (id, sizeof id, expected_id, sizeof expected_id);
   receipt = sr_receipt_from_id (id);
-  g_assert_cmpstr (receipt, ==, vector_text (vector, "receipt"));
+  g_assert_cmpstr (receipt, ==, sr_test_vector_text (vector, "receipt"));
 
   /* Encode: the same randomness gives the same bytes. */
   for (guint i = 0; i < G_N_ELEMENTS (draws); i++)
     {
-      g_autoptr(GBytes) draw = vector_bytes (vector, draws[i]);
+      g_autoptr(GBytes) draw = sr_test_vector_bytes (vector, draws[i]);
 
       g_byte_array_append (randomness, g_bytes_get_data (draw, NULL), g_bytes_get_size (draw));
     }

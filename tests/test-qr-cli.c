@@ -47,30 +47,6 @@ run_argv (const char *const *argv)
   return sr_test_spawn (argv, NULL, NULL, NULL);
 }
 
-static void
-assert_ok (const SrTestResult *result)
-{
-  if (result->status != 0)
-    g_error ("exit %d: %s", result->status, result->err);
-  g_assert_cmpstr (result->err, ==, "");
-}
-
-/* The contract for a failure: exit 1 and one line "PROGRAM: message". */
-static void
-assert_one_line_error (const SrTestResult *result,
-                       const char         *program)
-{
-  g_autofree char *prefix = g_strdup_printf ("%s: ", program);
-  const char *newline;
-
-  g_assert_cmpint (result->status, ==, 1);
-  g_assert_true (g_str_has_prefix (result->err, prefix));
-  newline = strchr (result->err, '\n');
-  g_assert_nonnull (newline);
-  g_assert_cmpstr (newline, ==, "\n");
-  g_assert_cmpuint (strlen (result->err), >, strlen (prefix) + 5);
-}
-
 static char *
 path_in (const char *dir,
          const char *name)
@@ -119,7 +95,7 @@ submit (const char *answers)
 {
   g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", org.kiosk, "submit", answers, NULL);
 
-  assert_ok (&result);
+  sr_test_assert_ok (&result);
   g_assert_cmpuint (strlen (result.out), ==, 12);
   return g_strndup (result.out, 11);
 }
@@ -140,7 +116,7 @@ write_qr (const char *receipt,
                   "--max-version", max_version, NULL);
   else
     result = sr_test_run (org.cli, "--data-dir", org.kiosk, "qr", receipt, "--out-dir", dir, NULL);
-  assert_ok (&result);
+  sr_test_assert_ok (&result);
 
   g_assert_true (g_str_has_suffix (result.out, "\n"));
   printed = g_strsplit (result.out, "\n", -1);
@@ -210,7 +186,7 @@ assert_shows (const char *db,
   g_autoptr(JsonParser) given = json_parser_new ();
   g_autoptr(GError) error = NULL;
 
-  assert_ok (&result);
+  sr_test_assert_ok (&result);
   json_parser_load_from_data (shown, result.out, -1, &error);
   g_assert_no_error (error);
   json_parser_load_from_file (given, answers_path, &error);
@@ -226,7 +202,7 @@ list_incomplete (const char *db)
   g_auto(GStrv) all = NULL;
   GPtrArray *found = g_ptr_array_new_with_free_func (g_free);
 
-  assert_ok (&result);
+  sr_test_assert_ok (&result);
   all = g_strsplit (result.out, "\n", -1);
   for (guint i = 0; all[i] != NULL; i++)
     if (g_str_has_prefix (all[i], "incomplete "))
@@ -305,9 +281,9 @@ test_round_trip (void)
                                    bundle, NULL);
     g_auto(SrTestResult) result = { 0 };
 
-    assert_ok (&exported);
+    sr_test_assert_ok (&exported);
     result = import_files (db, files);
-    assert_ok (&result);
+    sr_test_assert_ok (&result);
     g_assert_true (g_str_has_prefix (result.out, "imported "));
     g_assert_null (strstr (result.out, "qr parts"));
   }
@@ -370,7 +346,7 @@ test_two_imports (void)
                                  "--passphrase-file", org.passphrase_file, "--json",
                                  receipt, NULL);
 
-    assert_one_line_error (&result, "safereport-inbox");
+    sr_test_assert_one_line_error (&result, "safereport-inbox");
   }
 
   {
@@ -512,7 +488,7 @@ test_foreign_code (void)
       g_auto(SrTestResult) made = sr_test_run (qrencode, "-o", foreign, "-s", "6",
                                  "WIFI:T:WPA;S:Guest;P:letmein;;", NULL);
 
-      assert_ok (&made);
+      sr_test_assert_ok (&made);
     }
   else
     {
@@ -571,7 +547,7 @@ test_degraded_jpeg (void)
                                  "-rotate", "7", "-blur", "0x1.2", "-quality", "50",
                                  jpeg, NULL);
 
-      assert_ok (&made);
+      sr_test_assert_ok (&made);
       g_ptr_array_add (jpegs, jpeg);
     }
   g_ptr_array_add (jpegs, NULL);
@@ -658,7 +634,7 @@ test_qr_errors (void)
     g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", org.kiosk, "qr", "ABCDE-FGHJK",
                                  "--out-dir", codes, NULL);
 
-    assert_one_line_error (&result, "safereport-cli");
+    sr_test_assert_one_line_error (&result, "safereport-cli");
     g_assert_nonnull (strstr (result.err, "ABCDE-FGHJK"));
     g_assert_false (g_file_test (codes, G_FILE_TEST_EXISTS));
   }
@@ -666,7 +642,7 @@ test_qr_errors (void)
     g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", org.kiosk, "qr", "hello",
                                  "--out-dir", codes, NULL);
 
-    assert_one_line_error (&result, "safereport-cli");
+    sr_test_assert_one_line_error (&result, "safereport-cli");
     g_assert_false (g_file_test (codes, G_FILE_TEST_EXISTS));
   }
 
@@ -685,7 +661,7 @@ test_qr_errors (void)
 
     /* At version 5 the report would be several codes, so a part-02.png
      * would show that something was written. */
-    assert_one_line_error (&result, "safereport-cli");
+    sr_test_assert_one_line_error (&result, "safereport-cli");
     g_assert_nonnull (strstr (result.err, "part-01.png"));
     after = sr_test_read (earlier_part);
     g_assert_true (g_bytes_equal (before, after));
@@ -701,13 +677,13 @@ test_qr_errors (void)
     g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", org.kiosk, "qr", receipt,
                                  "--out-dir", under_file, NULL);
 
-    assert_one_line_error (&result, "safereport-cli");
+    sr_test_assert_one_line_error (&result, "safereport-cli");
   }
   {
     g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", org.kiosk, "qr", receipt,
                                  "--out-dir", plain_file, NULL);
 
-    assert_one_line_error (&result, "safereport-cli");
+    sr_test_assert_one_line_error (&result, "safereport-cli");
     g_assert_nonnull (strstr (result.err, "not a folder"));
   }
   if (geteuid () != 0)
@@ -717,7 +693,7 @@ test_qr_errors (void)
 
       g_assert_cmpint (g_mkdir (locked, 0500), ==, 0);
       result = sr_test_run (org.cli, "--data-dir", org.kiosk, "qr", receipt, "--out-dir", locked, NULL);
-      assert_one_line_error (&result, "safereport-cli");
+      sr_test_assert_one_line_error (&result, "safereport-cli");
       g_assert_nonnull (strstr (result.err, "Cannot write"));
       g_chmod (locked, 0700);
     }
@@ -727,19 +703,19 @@ test_qr_errors (void)
     g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", org.kiosk, "qr", receipt,
                                  "--out-dir", codes, "--max-version", "4", NULL);
 
-    assert_one_line_error (&result, "safereport-cli");
+    sr_test_assert_one_line_error (&result, "safereport-cli");
     g_assert_nonnull (strstr (result.err, "--max-version"));
   }
   {
     g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", org.kiosk, "qr", receipt,
                                  "--out-dir", codes, "--max-version", "41", NULL);
 
-    assert_one_line_error (&result, "safereport-cli");
+    sr_test_assert_one_line_error (&result, "safereport-cli");
   }
   {
     g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", org.kiosk, "qr", receipt, NULL);
 
-    assert_one_line_error (&result, "safereport-cli");
+    sr_test_assert_one_line_error (&result, "safereport-cli");
     g_assert_nonnull (strstr (result.err, "--out-dir"));
   }
   g_assert_false (g_file_test (codes, G_FILE_TEST_EXISTS));
@@ -751,7 +727,7 @@ test_qr_errors (void)
     g_autoptr(GBytes) bytes = NULL;
     g_autofree char *line = g_strconcat (pdf, "\n", NULL);
 
-    assert_ok (&result);
+    sr_test_assert_ok (&result);
     g_assert_cmpstr (result.out, ==, line);
     bytes = sr_test_read (pdf);
     g_assert_true (g_str_has_prefix (g_bytes_get_data (bytes, NULL), "%PDF-"));
@@ -761,7 +737,7 @@ test_qr_errors (void)
     g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", org.kiosk, "qr", receipt,
                                  "--pdf", pdf, NULL);
 
-    assert_one_line_error (&result, "safereport-cli");
+    sr_test_assert_one_line_error (&result, "safereport-cli");
     g_assert_nonnull (strstr (result.err, "already exists"));
   }
 
@@ -775,7 +751,7 @@ test_help (void)
   {
     g_auto(SrTestResult) result = sr_test_run (org.cli, "qr", "--help", NULL);
 
-    assert_ok (&result);
+    sr_test_assert_ok (&result);
     g_assert_nonnull (strstr (result.out, "--out-dir"));
     g_assert_nonnull (strstr (result.out, "--max-version"));
     g_assert_nonnull (strstr (result.out, "--pdf"));
@@ -783,14 +759,14 @@ test_help (void)
   {
     g_auto(SrTestResult) result = sr_test_run (org.inbox, "import", "--help", NULL);
 
-    assert_ok (&result);
+    sr_test_assert_ok (&result);
     g_assert_nonnull (strstr (result.out, "qr parts: N read, N waiting for more"));
     g_assert_nonnull (strstr (result.out, "JPEG"));
   }
   {
     g_auto(SrTestResult) result = sr_test_run (org.inbox, "list", "--help", NULL);
 
-    assert_ok (&result);
+    sr_test_assert_ok (&result);
     g_assert_nonnull (strstr (result.out, "incomplete"));
   }
 }
@@ -826,20 +802,20 @@ set_up (void)
     g_auto(SrTestResult) result = sr_test_run (org.inbox, "keygen", "--out-dir", org_dir,
                                  "--passphrase-file", org.passphrase_file, NULL);
 
-    assert_ok (&result);
+    sr_test_assert_ok (&result);
   }
   {
     g_auto(SrTestResult) result = sr_test_run (org.inbox, "profile", "--key", org.key,
                                  "--passphrase-file", org.passphrase_file,
                                  "--name", "Test organisation", "--out", org.profile, NULL);
 
-    assert_ok (&result);
+    sr_test_assert_ok (&result);
   }
   {
     g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", org.kiosk, "provision", org.profile,
                                  NULL);
 
-    assert_ok (&result);
+    sr_test_assert_ok (&result);
   }
 
   /* The long narrative is what the corpus says it is. */

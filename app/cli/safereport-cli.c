@@ -14,7 +14,6 @@
 
 #include "sr-answers.h"
 #include "sr-cli-common.h"
-#include "sr-data.h"
 #include "sr-fsutil.h"
 #include "sr-outbox.h"
 #include "sr-profile.h"
@@ -516,16 +515,6 @@ main (int    argc,
   int status;
 
   sr_cli_init ("safereport-cli");
-
-  if (argc == 2 && g_strcmp0 (argv[1], "--version") == 0)
-    {
-      g_autofree char *data_dir = sr_data_path ("");
-
-      /* Where the default form and the demo profile are read from: an
-         installed tool reads them where it was installed. */
-      sr_cli_print ("safereport-cli %s\ndata: %s\n", SR_VERSION, data_dir);
-      return 0;
-    }
 
   status = sr_cli_dispatch (argc, argv,
                             "The kiosk's side of SafeReport, without a screen: seals reports "

@@ -15,7 +15,6 @@
 #include <time.h>
 
 #include "sr-cli-common.h"
-#include "sr-data.h"
 #include "sr-envelope.h"
 #include "sr-form.h"
 #include "sr-fsutil.h"
@@ -928,16 +927,6 @@ main (int    argc,
   int status;
 
   sr_cli_init ("safereport-inbox");
-
-  if (argc == 2 && g_strcmp0 (argv[1], "--version") == 0)
-    {
-      g_autofree char *data_dir = sr_data_path ("");
-
-      /* Where the default form and the demo profile are read from: an
-         installed tool reads them where it was installed. */
-      sr_cli_print ("safereport-inbox %s\ndata: %s\n", SR_VERSION, data_dir);
-      return 0;
-    }
 
   status = sr_cli_dispatch (argc, argv,
                             "The organisation's side of SafeReport: keys, profiles, and the "

@@ -16,6 +16,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "sr-data.h"
 #include "sr-fsutil.h"
 
 /* A passphrase longer than this is a mistake (the wrong file), not a
@@ -165,6 +166,16 @@ sr_cli_dispatch (int                  argc,
   g_autoptr(GString) description = g_string_new ("Commands:\n");
   g_autoptr(GError) error = NULL;
   gsize width = 0;
+
+  if (argc == 2 && g_strcmp0 (argv[1], "--version") == 0)
+    {
+      g_autofree char *data_dir = sr_data_path ("");
+
+      /* Where the default form and the demo profile are read from: an
+         installed tool reads them where it was installed. */
+      sr_cli_print ("%s %s\ndata: %s\n", program_name, SR_VERSION, data_dir);
+      return 0;
+    }
 
   for (const SrCliCommand *c = commands; c->name != NULL; c++)
     width = MAX (width, strlen (c->name));

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sr-error.h"
+#include "sr-image.h"
 #include "sr-secret.h"
 
 /* Answers are what a survivor wrote: the most sensitive data SafeReport
@@ -19,6 +20,9 @@
 #define SR_ANSWERS_MAX_COUNT  1000
 #define SR_ANSWERS_MAX_LIST   100
 #define SR_NUMBER_MAX         1000000
+
+/* What the sanitizer makes always fits an attachment. */
+G_STATIC_ASSERT (SR_IMAGE_MAX_OUTPUT <= SR_ATTACHMENT_MAX_BYTES);
 
 typedef struct
 {
@@ -35,6 +39,7 @@ struct _SrAnswers
   char       *lang;
   guint       form_version;
   GHashTable *values; /* question id → SrValue */
+  GPtrArray  *attachments; /* of Attachment */
 };
 
 static const char *const countries[] = {
@@ -103,6 +108,22 @@ value_free (SrValue *value)
   g_free (value);
 }
 
+typedef struct
+{
+  const char *media_type; /* static: one of the two types below */
+  SrSecret   *data;
+} Attachment;
+
+static void
+attachment_free (Attachment *attachment)
+{
+  if (attachment == NULL)
+    return;
+
+  sr_secret_free (attachment->data);
+  g_free (attachment);
+}
+
 static SrValue *
 lookup (SrAnswers  *answers,
         const char *id)
@@ -136,6 +157,7 @@ sr_answers_new (const char *form_id,
   answers->values = g_hash_table_new_full (g_str_hash, g_str_equal,
                                            (GDestroyNotify) sr_wipe_string_free,
                                            (GDestroyNotify) value_free);
+  answers->attachments = g_ptr_array_new_with_free_func ((GDestroyNotify) attachment_free);
 
   return answers;
 }
@@ -147,6 +169,7 @@ sr_answers_free (SrAnswers *answers)
     return;
 
   g_clear_pointer (&answers->values, g_hash_table_unref);
+  g_clear_pointer (&answers->attachments, g_ptr_array_unref);
   sr_wipe_string_free (answers->form_id);
   sr_wipe_string_free (answers->lang);
   g_free (answers);
@@ -158,6 +181,7 @@ sr_answers_clear (SrAnswers *answers)
   g_return_if_fail (answers != NULL);
 
   g_hash_table_remove_all (answers->values);
+  g_ptr_array_set_size (answers->attachments, 0);
 }
 
 const char *
@@ -393,8 +417,19 @@ sr_answers_equal (SrAnswers *a,
   g_return_val_if_fail (b != NULL, FALSE);
 
   if (!g_str_equal (a->form_id, b->form_id) || !g_str_equal (a->lang, b->lang) ||
-      g_hash_table_size (a->values) != g_hash_table_size (b->values))
+      g_hash_table_size (a->values) != g_hash_table_size (b->values) ||
+      a->attachments->len != b->attachments->len)
     return FALSE;
+
+  for (guint i = 0; i < a->attachments->len; i++)
+    {
+      const Attachment *x = g_ptr_array_index (a->attachments, i);
+      const Attachment *y = g_ptr_array_index (b->attachments, i);
+
+      if (!g_str_equal (x->media_type, y->media_type) || x->data->len != y->data->len ||
+          sodium_memcmp (x->data->data, y->data->data, x->data->len) != 0)
+        return FALSE;
+    }
 
   g_hash_table_iter_init (&iter, a->values);
   while (g_hash_table_iter_next (&iter, &key, &item))
@@ -433,6 +468,107 @@ sr_answers_equal (SrAnswers *a,
     }
 
   return TRUE;
+}
+
+/* ---- Attachments ------------------------------------------------------- */
+
+static const char *
+known_media_type (const char *media_type)
+{
+  static const char *const types[] = { "image/jpeg", "image/png" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (types); i++)
+    if (g_strcmp0 (media_type, types[i]) == 0)
+      return types[i];
+  return NULL;
+}
+
+const char *
+sr_attachment_extension (const char *media_type)
+{
+  return g_strcmp0 (media_type, "image/png") == 0 ? "png" : "jpg";
+}
+
+gboolean
+sr_answers_add_attachment (SrAnswers   *answers,
+                           const char  *media_type,
+                           SrSecret    *data,
+                           GError     **error)
+{
+  g_autoptr(SrSecret) owned = data;
+  const char *type;
+  Attachment *attachment;
+
+  g_return_val_if_fail (answers != NULL, FALSE);
+  g_return_val_if_fail (data != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  type = known_media_type (media_type);
+  if (type == NULL)
+    {
+      g_set_error_literal (error, SR_ERROR, SR_ERROR_INVALID,
+                           "An attachment must be a JPEG or PNG image.");
+      return FALSE;
+    }
+  if (owned->len == 0 || owned->len > SR_ATTACHMENT_MAX_BYTES)
+    {
+      g_set_error (error, SR_ERROR, SR_ERROR_INVALID,
+                   "An attachment must hold between 1 byte and %u MiB.",
+                   (guint) (SR_ATTACHMENT_MAX_BYTES >> 20));
+      return FALSE;
+    }
+  if (!sr_image_check_type (type, owned->data, owned->len))
+    {
+      g_set_error (error, SR_ERROR, SR_ERROR_INVALID,
+                   "An attachment said to be %s is not one.", type);
+      return FALSE;
+    }
+  if (answers->attachments->len >= SR_ATTACHMENTS_MAX)
+    {
+      g_set_error (error, SR_ERROR, SR_ERROR_INVALID,
+                   "A report holds at most %u attachments.", SR_ATTACHMENTS_MAX);
+      return FALSE;
+    }
+
+  attachment = g_new0 (Attachment, 1);
+  attachment->media_type = type;
+  attachment->data = g_steal_pointer (&owned);
+  g_ptr_array_add (answers->attachments, attachment);
+  return TRUE;
+}
+
+guint
+sr_answers_get_n_attachments (SrAnswers *answers)
+{
+  g_return_val_if_fail (answers != NULL, 0);
+
+  return answers->attachments->len;
+}
+
+const SrSecret *
+sr_answers_get_attachment (SrAnswers   *answers,
+                           guint        index,
+                           const char **media_type)
+{
+  const Attachment *attachment;
+
+  g_return_val_if_fail (answers != NULL, NULL);
+  g_return_val_if_fail (index < answers->attachments->len, NULL);
+
+  attachment = g_ptr_array_index (answers->attachments, index);
+  if (media_type != NULL)
+    *media_type = attachment->media_type;
+  return attachment->data;
+}
+
+void
+sr_answers_remove_attachment (SrAnswers *answers,
+                              guint      index)
+{
+  g_return_if_fail (answers != NULL);
+  g_return_if_fail (index < answers->attachments->len);
+
+  g_ptr_array_remove_index (answers->attachments, index);
 }
 
 /* ---- Answers JSON in ----------------------------------------------------- */

@@ -4,6 +4,7 @@
 #include <glib.h>
 
 #include "sr-form.h"
+#include "sr-secret.h"
 
 G_BEGIN_DECLS
 
@@ -27,7 +28,7 @@ SrAnswers          *sr_answers_new_from_json   (const char  *data,
                                                 gssize       len,
                                                 GError     **error);
 void                sr_answers_free            (SrAnswers   *answers);
-/* Wipes every value, keeps form and language. */
+/* Wipes every value and attachment, keeps form and language. */
 void                sr_answers_clear           (SrAnswers   *answers);
 
 const char         *sr_answers_get_form_id     (SrAnswers   *answers);
@@ -73,6 +74,34 @@ const char        **sr_answers_get_ids         (SrAnswers   *answers,
                                                 guint       *n_ids);
 guint               sr_answers_get_n           (SrAnswers   *answers);
 
+/* Attachments: photos and screenshots, already re-encoded by sr_image_sanitize
+ * (sr-image.h) so that nothing but their pixels is left. Desktop mode only;
+ * they travel in the report (codec version 2, docs/FORMAT.md) and so leave
+ * only as a file, never as QR codes. Each is held in guarded memory and
+ * wiped with the answers (sr_answers_clear, sr_answers_free). */
+#define SR_ATTACHMENTS_MAX       5
+#define SR_ATTACHMENT_MAX_BYTES  ((gsize) 4 * 1024 * 1024)
+
+/* Takes data (transfer full, also on failure). SR_ERROR_INVALID when the
+ * media type is not "image/jpeg" or "image/png", the bytes do not start as
+ * that type does, data is empty or over SR_ATTACHMENT_MAX_BYTES, or the
+ * answers already hold SR_ATTACHMENTS_MAX. */
+gboolean            sr_answers_add_attachment  (SrAnswers   *answers,
+                                                const char  *media_type,
+                                                SrSecret    *data,
+                                                GError     **error);
+guint               sr_answers_get_n_attachments (SrAnswers *answers);
+/* The index-th attachment, in the order they were added; *media_type (if
+ * not NULL) gets its media type. Owned by the answers. */
+const SrSecret     *sr_answers_get_attachment  (SrAnswers   *answers,
+                                                guint        index,
+                                                const char **media_type);
+/* Removes (and wipes) the index-th attachment; the later ones move up. */
+void                sr_answers_remove_attachment (SrAnswers *answers,
+                                                guint        index);
+/* The file name extension for a media type of an attachment: "jpg" or "png". */
+const char         *sr_attachment_extension    (const char  *media_type);
+
 /* One clear error naming the question: unknown id, invalid option, wrong
  * type, over-long text, an answer to a question not asked (show_if), a
  * missing required answer, consent refused, a language SafeReport does not
@@ -92,8 +121,8 @@ guint               sr_answers_prune           (SrAnswers   *answers,
  * the caller wipes it (sr_wipe_string_free). */
 char               *sr_answers_to_json         (SrAnswers   *answers,
                                                 gboolean     pretty);
-/* Same form id, language and values, compared exactly (the order of a
- * list counts). The form version is not compared: answers read from JSON
+/* Same form id, language, values and attachments, compared exactly (the
+ * order of a list and of the attachments counts). The form version is not compared: answers read from JSON
  * without one equal the same answers after a round trip through a report. */
 gboolean            sr_answers_equal           (SrAnswers   *a,
                                                 SrAnswers   *b);

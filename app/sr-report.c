@@ -8,6 +8,7 @@
 #include <zlib.h>
 
 #include "sr-error.h"
+#include "sr-image.h"
 
 /* docs/FORMAT.md, "Report", is the normative description of every byte
  * here. In short: a version byte, a method byte, then the body (stored,
@@ -718,6 +719,51 @@ plain_body_for (SrAnswers  *answers,
   return build_body (answers, day, 0, error);
 }
 
+/* A report with attachments (version 2): the version-1 report of the
+ * answers from its method byte on, with its length in front, then the
+ * attachments as they are (they are JPEG or PNG: deflate would gain
+ * nothing). Takes answers_report. */
+static SrSecret *
+add_attachments (SrAnswers *answers,
+                 SrSecret  *answers_report)
+{
+  g_autoptr(SrSecret) inner = answers_report;
+  guint n = sr_answers_get_n_attachments (answers);
+  Writer w = { 0, };
+  SrSecret *out = NULL;
+
+  if (n == 0)
+    return g_steal_pointer (&inner);
+
+  /* Counted once, then written: the Writer's two passes. */
+  for (int pass = 0; pass < 2; pass++)
+    {
+      put_byte (&w, SR_REPORT_VERSION_ATTACHMENTS);
+      put_uvarint (&w, inner->len - 1);
+      put_bytes (&w, inner->data + 1, inner->len - 1);
+      put_uvarint (&w, n);
+      for (guint i = 0; i < n; i++)
+        {
+          const char *media_type = NULL;
+          const SrSecret *data = sr_answers_get_attachment (answers, i, &media_type);
+
+          put_uvarint (&w, strlen (media_type));
+          put_bytes (&w, (const guint8 *) media_type, strlen (media_type));
+          put_uvarint (&w, data->len);
+          put_bytes (&w, data->data, data->len);
+        }
+      if (pass == 0)
+        {
+          out = sr_secret_new (w.len);
+          w.buf = out->data;
+          w.len = 0;
+        }
+    }
+
+  g_assert (w.len == out->len);
+  return out;
+}
+
 SrSecret *
 sr_report_encode_method (SrAnswers       *answers,
                          guint32          day,
@@ -725,6 +771,7 @@ sr_report_encode_method (SrAnswers       *answers,
                          GError         **error)
 {
   g_autoptr(SrSecret) body = NULL;
+  SrSecret *report;
 
   g_return_val_if_fail (answers != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -733,7 +780,8 @@ sr_report_encode_method (SrAnswers       *answers,
   if (body == NULL)
     return NULL;
 
-  return encode_method (answers, day, method, body, error);
+  report = encode_method (answers, day, method, body, error);
+  return report != NULL ? add_attachments (answers, report) : NULL;
 }
 
 SrSecret *
@@ -778,7 +826,7 @@ sr_report_encode (SrAnswers  *answers,
         }
     }
 
-  return g_steal_pointer (&best);
+  return add_attachments (answers, g_steal_pointer (&best));
 }
 
 /* ---- Reading ----------------------------------------------------------- */
@@ -1100,42 +1148,33 @@ read_body (Reader   *r,
   return g_steal_pointer (&answers);
 }
 
-SrAnswers *
-sr_report_decode (const guint8  *data,
-                  gsize          len,
-                  guint32       *day,
-                  GError       **error)
+/* The answers of a version-1 report, from its method byte on (data[0]). */
+static SrAnswers *
+decode_answers (const guint8  *data,
+                gsize          len,
+                guint32       *day,
+                GError       **error)
 {
   g_autoptr(WipedBuffer) inflated = NULL;
   Reader r = { 0, };
-  gsize pos = 2;
+  gsize pos = 1;
 
-  g_return_val_if_fail (data != NULL || len == 0, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  if (len < 2)
+  if (len < 1)
     {
       format_error (error, "This is too short to be a SafeReport report.");
       return NULL;
     }
-  if (data[0] != SR_REPORT_VERSION)
-    {
-      g_set_error (error, SR_ERROR, SR_ERROR_FORMAT,
-                   "This report uses codec version %u, which this version of SafeReport cannot read.",
-                   data[0]);
-      return NULL;
-    }
 
-  switch (data[1])
+  switch (data[0])
     {
     case SR_REPORT_STORED:
-      if (len - 2 > SR_REPORT_MAX_BODY)
+      if (len - 1 > SR_REPORT_MAX_BODY)
         {
           format_error (error, "The report is larger than 1 MiB, so it is refused.");
           return NULL;
         }
-      r.data = data + 2;
-      r.len = len - 2;
+      r.data = data + 1;
+      r.len = len - 1;
       break;
 
     case SR_REPORT_WINDOW:
@@ -1164,12 +1203,108 @@ sr_report_decode (const guint8  *data,
     default:
       g_set_error (error, SR_ERROR, SR_ERROR_FORMAT,
                    "This report uses compression method %u, which this version of SafeReport "
-                   "cannot read.", data[1]);
+                   "cannot read.", data[0]);
       return NULL;
     }
 
   r.budget = SR_REPORT_MAX_BODY;
   return read_body (&r, day, error);
+}
+
+/* The attachments after the answers of a version-2 report, up to the last
+ * byte: a count of 1..SR_ATTACHMENTS_MAX (a report without attachments is
+ * version 1, so that every report has one spelling), then for each a media
+ * type and its bytes, which must start as that type does. */
+static gboolean
+decode_attachments (const guint8  *data,
+                    gsize          len,
+                    gsize          pos,
+                    SrAnswers     *answers,
+                    GError       **error)
+{
+  guint64 n;
+
+  if (!read_uvarint (data, len, &pos, &n, error))
+    return FALSE;
+  if (n < 1 || n > SR_ATTACHMENTS_MAX)
+    return format_error (error, "The report's number of attachments is out of range.");
+
+  for (guint64 i = 0; i < n; i++)
+    {
+      g_autofree char *media_type = NULL;
+      g_autoptr(GError) local_error = NULL;
+      guint64 type_len, size;
+
+      if (!read_uvarint (data, len, &pos, &type_len, error))
+        return FALSE;
+      if (type_len < 1 || type_len > 40 || type_len > len - pos)
+        return format_error (error, "An attachment's media type is malformed.");
+      media_type = g_strndup ((const char *) data + pos, (gsize) type_len);
+      pos += (gsize) type_len;
+      if (strlen (media_type) != type_len
+          || (!g_str_equal (media_type, "image/jpeg") && !g_str_equal (media_type, "image/png")))
+        return format_error (error, "An attachment is neither a JPEG nor a PNG image.");
+
+      if (!read_uvarint (data, len, &pos, &size, error))
+        return FALSE;
+      if (size < 1 || size > SR_ATTACHMENT_MAX_BYTES)
+        return format_error (error, "An attachment's size is out of range.");
+      if (size > len - pos)
+        return format_error (error, "The report ends in the middle of an attachment.");
+      if (!sr_answers_add_attachment (answers, media_type,
+                                      sr_secret_new_from (data + pos, (gsize) size),
+                                      &local_error))
+        return format_error (error, "An attachment does not hold the image its media type names.");
+      pos += (gsize) size;
+    }
+
+  if (pos != len)
+    return format_error (error, "The report has bytes after its last attachment.");
+  return TRUE;
+}
+
+SrAnswers *
+sr_report_decode (const guint8  *data,
+                  gsize          len,
+                  guint32       *day,
+                  GError       **error)
+{
+  g_autoptr(SrAnswers) answers = NULL;
+  guint64 answers_len;
+  gsize pos = 1;
+
+  g_return_val_if_fail (data != NULL || len == 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (len < 2)
+    {
+      format_error (error, "This is too short to be a SafeReport report.");
+      return NULL;
+    }
+  if (data[0] == SR_REPORT_VERSION)
+    return decode_answers (data + 1, len - 1, day, error);
+  if (data[0] != SR_REPORT_VERSION_ATTACHMENTS)
+    {
+      g_set_error (error, SR_ERROR, SR_ERROR_FORMAT,
+                   "This report uses codec version %u, which this version of SafeReport cannot read.",
+                   data[0]);
+      return NULL;
+    }
+
+  if (!read_uvarint (data, len, &pos, &answers_len, error))
+    return NULL;
+  if (answers_len < 1 || answers_len > len - pos)
+    {
+      format_error (error, "The length of the report's answers is out of range.");
+      return NULL;
+    }
+  answers = decode_answers (data + pos, (gsize) answers_len, day, error);
+  if (answers == NULL)
+    return NULL;
+  if (!decode_attachments (data, len, pos + (gsize) answers_len, answers, error))
+    return NULL;
+
+  return g_steal_pointer (&answers);
 }
 
 /* ---- Days -------------------------------------------------------------- */

@@ -15,7 +15,8 @@ G_BEGIN_DECLS
  * their content: validate them against the form first. The decoder is
  * strict: a body that is not the one canonical encoding of some answers is
  * refused with SR_ERROR_FORMAT, as is anything after it; the answers it
- * returns are still to be validated against the form. */
+ * returns are still to be validated against the form. Attachments
+ * (sr_answers_add_attachment) are carried as they are, after the answers. */
 SrSecret  *sr_report_encode (SrAnswers     *answers,
                              guint32        day,
                              GError       **error);
@@ -25,6 +26,10 @@ SrAnswers *sr_report_decode (const guint8  *data,
                              GError       **error);
 
 #define SR_REPORT_VERSION   1
+/* The codec version of a report with attachments: a version-1 report of
+ * the answers, then the attachments (docs/FORMAT.md, "Attachments"). A
+ * report without attachments is always version 1. */
+#define SR_REPORT_VERSION_ATTACHMENTS  2
 /* The largest body a report may hold, and the most its answers may unpack
  * to: a guard against decompression bombs. */
 #define SR_REPORT_MAX_BODY  (1024 * 1024)

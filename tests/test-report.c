@@ -502,7 +502,7 @@ static const StrictCase strict_cases[] = {
   { "empty", "", "too short" },
   { "one-byte", "01", "too short" },
   { "version-0", "0000016601026" "56e050101610001" "78", "codec version 0" },
-  { "version-2", "020001660102656e0501016100017" "8", "codec version 2" },
+  { "version-3", "030001660102656e0501016100017" "8", "codec version 3" },
   { "method-3", "0103", "compression method 3" },
   { "method-255", "01ff016601026" "56e05010161000178", "compression method 255" },
   { "trailing-byte", "0100016601026" "56e0501016100017800", "after its last answer" },
@@ -724,6 +724,311 @@ test_window_strict (void)
           g_assert_error (error, SR_ERROR, SR_ERROR_FORMAT);
         }
     }
+}
+
+/* ---- Attachments: codec version 2 ------------------------------------- */
+
+/* Bytes that start as a JPEG or a PNG does: all the codec checks. The rest
+ * is a pattern, so that a byte moved or dropped shows. */
+static SrSecret *
+fake_image (const char *media_type,
+            gsize       len)
+{
+  static const guint8 jpeg[] = { 0xFF, 0xD8, 0xFF };
+  static const guint8 png[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n' };
+  gboolean is_png = g_str_equal (media_type, "image/png");
+  gsize magic = is_png ? sizeof png : sizeof jpeg;
+  SrSecret *image = sr_secret_new (len);
+
+  g_assert_cmpuint (len, >=, magic);
+  memcpy (image->data, is_png ? png : jpeg, magic);
+  for (gsize i = magic; i < len; i++)
+    image->data[i] = (guint8) (i * 7 + len);
+  return image;
+}
+
+static SrAnswers *
+answers_with_images (const char *sample)
+{
+  SrAnswers *answers = load_sample (sample);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (sr_answers_add_attachment (answers, "image/jpeg",
+                                            fake_image ("image/jpeg", 70000), &error));
+  g_assert_no_error (error);
+  g_assert_true (sr_answers_add_attachment (answers, "image/png",
+                                            fake_image ("image/png", 300), &error));
+  g_assert_no_error (error);
+  return answers;
+}
+
+static void
+test_attachments_round_trip (void)
+{
+  for (guint s = 0; sample_names[s] != NULL; s++)
+    {
+      g_autoptr(SrAnswers) answers = answers_with_images (sample_names[s]);
+      g_autoptr(SrAnswers) plain = load_sample (sample_names[s]);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(SrSecret) encoded = sr_report_encode (answers, DAY, &error);
+      g_autoptr(SrSecret) again = sr_report_encode (answers, DAY, &error);
+      g_autoptr(SrSecret) inner = sr_report_encode (plain, DAY, &error);
+      g_autoptr(SrAnswers) decoded = NULL;
+      gsize pos = 1;
+      guint64 answers_len = 0;
+      guint shift = 0;
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (encoded->data[0], ==, SR_REPORT_VERSION_ATTACHMENTS);
+      g_assert_cmpuint (inner->data[0], ==, SR_REPORT_VERSION);
+      /* Deterministic, like version 1. */
+      g_assert_cmpmem (encoded->data, encoded->len, again->data, again->len);
+
+      /* L, then exactly the version-1 report of the same answers without
+       * its version byte, then the count. */
+      do
+        answers_len |= (guint64) (encoded->data[pos] & 0x7F) << (7 * shift++);
+      while (encoded->data[pos++] & 0x80);
+      g_assert_cmpuint (answers_len, ==, inner->len - 1);
+      g_assert_cmpmem (encoded->data + pos, answers_len, inner->data + 1, inner->len - 1);
+      g_assert_cmpuint (encoded->data[pos + answers_len], ==, 2);
+      /* The images are stored as they are: the report is no smaller than they. */
+      g_assert_cmpuint (encoded->len, >, 70000 + 300 + inner->len);
+
+      decoded = decode_ok (encoded, DAY);
+      g_assert_cmpuint (sr_answers_get_n_attachments (decoded), ==, 2);
+      g_assert_true (sr_answers_equal (decoded, answers));
+      g_assert_false (sr_answers_equal (decoded, plain));
+
+      /* The answers alone stay version 1, byte for byte. */
+      sr_answers_remove_attachment (answers, 1);
+      sr_answers_remove_attachment (answers, 0);
+      g_clear_pointer (&again, sr_secret_free);
+      again = sr_report_encode (answers, DAY, &error);
+      g_assert_no_error (error);
+      g_assert_cmpmem (again->data, again->len, inner->data, inner->len);
+    }
+}
+
+static void
+test_attachments_add (void)
+{
+  g_autoptr(SrAnswers) answers = load_sample ("en");
+  g_autoptr(GError) error = NULL;
+  const char *media_type = NULL;
+  static const guint8 gif[] = { 'G', 'I', 'F', '8', '9', 'a' };
+
+  /* Unknown types, and bytes that are not what the type says. */
+  g_assert_false (sr_answers_add_attachment (answers, "image/gif",
+                                             sr_secret_new_from (gif, sizeof gif), &error));
+  g_assert_error (error, SR_ERROR, SR_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (sr_answers_add_attachment (answers, "image/png",
+                                             fake_image ("image/jpeg", 100), &error));
+  g_assert_error (error, SR_ERROR, SR_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (sr_answers_add_attachment (answers, "image/jpeg", sr_secret_new (0), &error));
+  g_assert_error (error, SR_ERROR, SR_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (sr_answers_add_attachment (answers, "image/jpeg",
+                                             fake_image ("image/jpeg", SR_ATTACHMENT_MAX_BYTES + 1),
+                                             &error));
+  g_assert_error (error, SR_ERROR, SR_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_cmpuint (sr_answers_get_n_attachments (answers), ==, 0);
+
+  /* Up to the limit, in order, and not one more. */
+  for (guint i = 0; i < SR_ATTACHMENTS_MAX; i++)
+    {
+      g_assert_true (sr_answers_add_attachment (answers, i % 2 ? "image/png" : "image/jpeg",
+                                                fake_image (i % 2 ? "image/png" : "image/jpeg",
+                                                            100 + i),
+                                                &error));
+      g_assert_no_error (error);
+    }
+  g_assert_false (sr_answers_add_attachment (answers, "image/jpeg",
+                                             fake_image ("image/jpeg", 100), &error));
+  g_assert_error (error, SR_ERROR, SR_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_cmpuint (sr_answers_get_n_attachments (answers), ==, SR_ATTACHMENTS_MAX);
+  g_assert_cmpuint (sr_answers_get_attachment (answers, 3, &media_type)->len, ==, 103);
+  g_assert_cmpstr (media_type, ==, "image/png");
+  g_assert_cmpstr (sr_attachment_extension (media_type), ==, "png");
+
+  sr_answers_remove_attachment (answers, 0);
+  g_assert_cmpuint (sr_answers_get_attachment (answers, 0, NULL)->len, ==, 101);
+
+  /* Clearing (quick exit) drops them with the answers. */
+  sr_answers_clear (answers);
+  g_assert_cmpuint (sr_answers_get_n_attachments (answers), ==, 0);
+  g_assert_cmpuint (sr_answers_get_n (answers), ==, 0);
+}
+
+/* A version-2 report from its parts, each given as raw bytes, so that
+ * every rule can be broken on its own. */
+static GByteArray *
+v2 (const SrSecret *inner,
+    gint64          answers_len)
+{
+  GByteArray *out = g_byte_array_new ();
+  guint8 byte = SR_REPORT_VERSION_ATTACHMENTS;
+  guint64 len = answers_len < 0 ? inner->len - 1 : (guint64) answers_len;
+
+  g_byte_array_append (out, &byte, 1);
+  do
+    {
+      byte = (len & 0x7F) | (len > 0x7F ? 0x80 : 0);
+      g_byte_array_append (out, &byte, 1);
+      len >>= 7;
+    }
+  while (len != 0);
+  g_byte_array_append (out, inner->data + 1, (guint) inner->len - 1);
+  return out;
+}
+
+static void
+append_uvarint (GByteArray *out,
+                guint64     value)
+{
+  do
+    {
+      guint8 byte = (value & 0x7F) | (value > 0x7F ? 0x80 : 0);
+
+      g_byte_array_append (out, &byte, 1);
+      value >>= 7;
+    }
+  while (value != 0);
+}
+
+static void
+append_image (GByteArray *out,
+              const char *media_type,
+              const char *declared_type,
+              gsize       len,
+              gint64      declared_len)
+{
+  g_autoptr(SrSecret) image = fake_image (media_type, len);
+
+  append_uvarint (out, strlen (declared_type));
+  g_byte_array_append (out, (const guint8 *) declared_type, (guint) strlen (declared_type));
+  append_uvarint (out, declared_len < 0 ? len : (guint64) declared_len);
+  g_byte_array_append (out, image->data, (guint) image->len);
+}
+
+static void
+assert_refused (GByteArray *report,
+                const char *why)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrAnswers) answers = sr_report_decode (report->data, report->len, NULL, &error);
+
+  if (answers != NULL)
+    g_error ("a report with %s was accepted", why);
+  g_assert_error (error, SR_ERROR, SR_ERROR_FORMAT);
+  g_assert_null (strchr (error->message, '\n'));
+  g_byte_array_unref (report);
+}
+
+static void
+test_attachments_strict (void)
+{
+  g_autoptr(SrAnswers) plain = load_sample ("my");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrSecret) inner = sr_report_encode (plain, DAY, &error);
+  GByteArray *good;
+  GByteArray *bad;
+
+  g_assert_no_error (error);
+
+  /* The base case decodes: the refusals below are each one rule broken. */
+  good = v2 (inner, -1);
+  append_uvarint (good, 1);
+  append_image (good, "image/png", "image/png", 40, -1);
+  {
+    g_autoptr(SrAnswers) answers = sr_report_decode (good->data, good->len, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (sr_answers_get_n_attachments (answers), ==, 1);
+  }
+
+  /* Any cut is refused, never half-read. */
+  for (guint cut = 0; cut < good->len; cut++)
+    {
+      bad = g_byte_array_new ();
+      g_byte_array_append (bad, good->data, cut);
+      assert_refused (bad, "a cut");
+    }
+  bad = g_byte_array_new ();
+  g_byte_array_append (bad, good->data, good->len);
+  g_byte_array_append (bad, (const guint8 *) "", 1);
+  assert_refused (bad, "a byte after the last image");
+  g_byte_array_unref (good);
+
+  bad = v2 (inner, 0);
+  append_uvarint (bad, 1);
+  append_image (bad, "image/png", "image/png", 40, -1);
+  assert_refused (bad, "an answers length of 0");
+
+  bad = v2 (inner, 1 << 20);
+  assert_refused (bad, "an answers length past the end");
+
+  bad = v2 (inner, (gint64) inner->len - 2);
+  append_uvarint (bad, 1);
+  append_image (bad, "image/png", "image/png", 40, -1);
+  assert_refused (bad, "answers one byte short");
+
+  bad = v2 (inner, -1);
+  append_uvarint (bad, 0);
+  assert_refused (bad, "no attachment at all");
+
+  bad = v2 (inner, -1);
+  append_uvarint (bad, SR_ATTACHMENTS_MAX + 1);
+  for (guint i = 0; i < SR_ATTACHMENTS_MAX + 1; i++)
+    append_image (bad, "image/jpeg", "image/jpeg", 10, -1);
+  assert_refused (bad, "too many attachments");
+
+  bad = v2 (inner, -1);
+  append_uvarint (bad, 1);
+  append_image (bad, "image/png", "image/gif", 40, -1);
+  assert_refused (bad, "an unknown media type");
+
+  bad = v2 (inner, -1);
+  append_uvarint (bad, 1);
+  append_image (bad, "image/png", "image/jpeg", 40, -1);
+  assert_refused (bad, "a PNG said to be a JPEG");
+
+  bad = v2 (inner, -1);
+  append_uvarint (bad, 1);
+  append_image (bad, "image/png", "", 40, -1);
+  assert_refused (bad, "an empty media type");
+
+  bad = v2 (inner, -1);
+  append_uvarint (bad, 1);
+  append_uvarint (bad, 10);
+  g_byte_array_append (bad, (const guint8 *) "image/png\0", 10);
+  append_uvarint (bad, 8);
+  g_byte_array_append (bad, (const guint8 *) "\x89PNG\r\n\x1a\n", 8);
+  assert_refused (bad, "a NUL in the media type");
+
+  bad = v2 (inner, -1);
+  append_uvarint (bad, 1);
+  append_image (bad, "image/png", "image/png", 40, 0);
+  assert_refused (bad, "a size of 0");
+
+  bad = v2 (inner, -1);
+  append_uvarint (bad, 1);
+  append_image (bad, "image/png", "image/png", 40, (gint64) SR_ATTACHMENT_MAX_BYTES + 1);
+  assert_refused (bad, "a size over the limit");
+
+  bad = v2 (inner, -1);
+  append_uvarint (bad, 1);
+  append_image (bad, "image/png", "image/png", 40, 41);
+  assert_refused (bad, "a size past the end");
+
+  bad = v2 (inner, -1);
+  append_uvarint (bad, 2);
+  append_image (bad, "image/png", "image/png", 40, -1);
+  assert_refused (bad, "one image fewer than counted");
 }
 
 /* ---- Truncation and corruption ---------------------------------------- */
@@ -1118,6 +1423,9 @@ main (int argc, char **argv)
   g_test_add_func ("/sr/report/limits", test_limits);
   g_test_add_func ("/sr/report/encode-invalid", test_encode_invalid);
   g_test_add_func ("/sr/report/days", test_days);
+  g_test_add_func ("/sr/report/attachments/round-trip", test_attachments_round_trip);
+  g_test_add_func ("/sr/report/attachments/add", test_attachments_add);
+  g_test_add_func ("/sr/report/attachments/strict", test_attachments_strict);
 
   return g_test_run ();
 }

@@ -259,6 +259,23 @@ main (int    argc,
               g_ptr_array_add (envelopes, envelope);
             }
         }
+
+      /* Codec version 2: the smallest answers with two images, which the
+       * codec checks only by their first bytes. */
+      if (i == names->len)
+        {
+          static const guint8 jpeg[] = { 0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 'J', 'F', 'I', 'F' };
+          static const guint8 png[] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n', 0, 0, 0, 13 };
+          g_autoptr(SrSecret) report = NULL;
+
+          g_assert_true (sr_answers_add_attachment (answers, "image/jpeg",
+                                                    sr_secret_new_from (jpeg, sizeof jpeg), NULL));
+          g_assert_true (sr_answers_add_attachment (answers, "image/png",
+                                                    sr_secret_new_from (png, sizeof png), NULL));
+          report = sr_report_encode (answers, 20000 + i, NULL);
+          g_assert_nonnull (report);
+          write_seed ("report", "small-attachments", report->data, report->len);
+        }
     }
 
   /* Envelopes of odd sizes: empty, and one past the first chunk. */

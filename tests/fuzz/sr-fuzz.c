@@ -13,6 +13,7 @@
 #include "sr-envelope.h"
 #include "sr-error.h"
 #include "sr-form.h"
+#include "sr-image.h"
 #include "sr-keys-private.h"
 #include "sr-profile.h"
 #include "sr-qr.h"
@@ -165,7 +166,8 @@ report_round_trip (SrAnswers *answers,
     }
 }
 
-/* The answers JSON of answers, read back, must be the same answers. */
+/* The answers JSON of answers, read back, must be the same answers. The
+ * JSON holds no attachments: they are added back before comparing. */
 static void
 json_round_trip (SrAnswers *answers)
 {
@@ -177,6 +179,14 @@ json_round_trip (SrAnswers *answers)
   sr_wipe_string_free (json);
   if (again == NULL)
     g_error ("answers written as JSON do not read back: %s", error->message);
+  for (guint i = 0; i < sr_answers_get_n_attachments (answers); i++)
+    {
+      const char *media_type = NULL;
+      const SrSecret *image = sr_answers_get_attachment (answers, i, &media_type);
+
+      FUZZ_ASSERT (sr_answers_add_attachment (again, media_type,
+                                              sr_secret_new_from (image->data, image->len), NULL));
+    }
   FUZZ_ASSERT (sr_answers_equal (answers, again));
 }
 
@@ -402,6 +412,37 @@ fuzz_report (const guint8 *data,
   fuzz_report_bytes (data, len);
 }
 
+/* A photo a person chose: whatever it holds, the result is a JPEG or PNG
+ * within the limits, which the sanitizer reads again as it wrote it. */
+static void
+fuzz_image (const guint8 *data,
+            gsize         len)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SrSecret) clean = NULL;
+  g_autoptr(SrSecret) again = NULL;
+  const char *media_type = NULL;
+  const char *media_type_again = NULL;
+  guint width = 0, height = 0, width_again = 0, height_again = 0;
+
+  clean = sr_image_sanitize (data, len, &media_type, &width, &height, &error);
+  if (clean == NULL)
+    {
+      FUZZ_ASSERT (error != NULL && error->domain == SR_ERROR);
+      return;
+    }
+  FUZZ_ASSERT (sr_image_check_type (media_type, clean->data, clean->len));
+  FUZZ_ASSERT (clean->len <= SR_IMAGE_MAX_OUTPUT);
+  FUZZ_ASSERT (width >= 1 && width <= SR_IMAGE_MAX_SIDE);
+  FUZZ_ASSERT (height >= 1 && height <= SR_IMAGE_MAX_SIDE);
+
+  again = sr_image_sanitize (clean->data, clean->len, &media_type_again, &width_again,
+                             &height_again, &error);
+  if (again == NULL)
+    g_error ("a sanitized image does not read back: %s", error->message);
+  FUZZ_ASSERT (width_again == width && height_again == height);
+}
+
 /* Restores a part's checksum, so that the assembler sees headers (index,
  * count, message id) the fuzzer chose, not only parts that fail at the
  * checksum. */
@@ -602,6 +643,7 @@ const SrFuzzTarget sr_fuzz_targets[] = {
   { "form", fuzz_form },
   { "answers", fuzz_answers },
   { "report", fuzz_report },
+  { "image", fuzz_image },
   { "qr", fuzz_qr },
   { "base45", fuzz_base45 },
   { "org-pub", fuzz_org_pub },

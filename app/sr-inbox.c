@@ -1754,7 +1754,93 @@ csv_header (GString *buf,
       g_string_append_c (buf, ',');
       csv_field (buf, sr_question_get_id (question), TRUE);
     }
-  g_string_append (buf, ",other\r\n");
+  g_string_append (buf, ",other,attachments\r\n");
+}
+
+char *
+sr_inbox_attachments_dir (const char *path)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *base = NULL;
+  char *dot;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  dir = g_path_get_dirname (path);
+  base = g_path_get_basename (path);
+  dot = strrchr (base, '.');
+  if (dot != NULL && dot != base)
+    *dot = '\0';
+
+  return g_strdup_printf ("%s%s%s-attachments", g_str_equal (dir, ".") ? "" : dir,
+                          g_str_equal (dir, ".") ? "" : G_DIR_SEPARATOR_S, base);
+}
+
+char *
+sr_inbox_attachment_name (const char *receipt,
+                          guint       index,
+                          const char *media_type)
+{
+  return g_strdup_printf ("%s-%u.%s", receipt, index + 1, sr_attachment_extension (media_type));
+}
+
+int
+sr_inbox_save_attachments (SrAnswers   *answers,
+                           const char  *receipt,
+                           const char  *dir,
+                           GError     **error)
+{
+  guint n;
+
+  g_return_val_if_fail (answers != NULL, -1);
+  g_return_val_if_fail (receipt != NULL, -1);
+  g_return_val_if_fail (dir != NULL, -1);
+
+  n = sr_answers_get_n_attachments (answers);
+  if (n > 0 && !sr_ensure_private_dir (dir, error))
+    return -1;
+
+  for (guint i = 0; i < n; i++)
+    {
+      const char *media_type = NULL;
+      const SrSecret *data = sr_answers_get_attachment (answers, i, &media_type);
+      g_autofree char *name = sr_inbox_attachment_name (receipt, i, media_type);
+      g_autofree char *file = g_build_filename (dir, name, NULL);
+
+      if (!sr_write_file_atomic (file, data->data, data->len, error))
+        return -1;
+    }
+
+  return (int) n;
+}
+
+/* The attachments' file names, separated by spaces, into buf. */
+static void
+append_attachment_names (GString    *buf,
+                         SrAnswers  *answers,
+                         const char *receipt,
+                         gboolean    json)
+{
+  guint n = sr_answers_get_n_attachments (answers);
+
+  if (json)
+    g_string_append_c (buf, '[');
+  for (guint i = 0; i < n; i++)
+    {
+      const char *media_type = NULL;
+      g_autofree char *name = NULL;
+
+      sr_answers_get_attachment (answers, i, &media_type);
+      name = sr_inbox_attachment_name (receipt, i, media_type);
+      if (i > 0)
+        g_string_append (buf, json ? ", " : " ");
+      if (json)
+        json_string (buf, name);
+      else
+        g_string_append (buf, name);
+    }
+  if (json)
+    g_string_append_c (buf, ']');
 }
 
 /* other is scratch space the caller keeps (and wipes) for the whole
@@ -1794,6 +1880,11 @@ csv_row (GString    *buf,
     csv_field (buf, other->str, TRUE);
   sodium_memzero (other->str, other->len);
 
+  /* File names made of the receipt: nothing a CSV reader could take for a
+   * formula, and no character that needs quoting. */
+  g_string_append_c (buf, ',');
+  append_attachment_names (buf, answers, receipt, FALSE);
+
   g_string_append (buf, "\r\n");
 }
 
@@ -1815,6 +1906,8 @@ json_row (GString    *buf,
   json_string (buf, sr_answers_get_lang (answers));
   g_string_append (buf, ", \"answers\": ");
   json_answers_object (buf, answers, NULL);
+  g_string_append (buf, ", \"attachments\": ");
+  append_attachment_names (buf, answers, receipt, TRUE);
   g_string_append_c (buf, '}');
 }
 
@@ -1831,6 +1924,7 @@ sr_inbox_export (SrInbox            *self,
                  SrExportFormat      format,
                  const char         *path,
                  guint              *n_exported,
+                 guint              *n_attachments,
                  SrProgressFunc      progress,
                  gpointer            progress_data,
                  GError            **error)
@@ -1839,10 +1933,12 @@ sr_inbox_export (SrInbox            *self,
   g_autoptr(SrForm) form = NULL;
   g_autofree char *tmp_path = NULL;
   g_autofree char *display = NULL;
+  g_autofree char *attachments_dir = NULL;
   ExportSink sink = { -1, NULL, NULL };
   GString *other = NULL;
   guint64 total;
   guint count = 0;
+  guint attached = 0;
   gboolean ok = FALSE;
   int rc;
 
@@ -1878,6 +1974,7 @@ sr_inbox_export (SrInbox            *self,
     goto out;
 
   display = g_filename_display_name (path);
+  attachments_dir = sr_inbox_attachments_dir (path);
   tmp_path = g_strconcat (path, ".tmp-XXXXXX", NULL);
   sink.fd = g_mkstemp_full (tmp_path, O_RDWR | O_CLOEXEC, 0600);
   if (sink.fd < 0)
@@ -1914,6 +2011,15 @@ sr_inbox_export (SrInbox            *self,
       if (answers == NULL)
         goto out;
       day_text = sr_report_day_to_string (day);
+
+      /* Before the row that names them: a file the export lists is there. */
+      {
+        int saved = sr_inbox_save_attachments (answers, receipt, attachments_dir, error);
+
+        if (saved < 0)
+          goto out;
+        attached += (guint) saved;
+      }
 
       if (form != NULL)
         csv_row (sink.buf, other, form, receipt, day_text, answers);
@@ -1966,6 +2072,8 @@ sr_inbox_export (SrInbox            *self,
 
   if (n_exported != NULL)
     *n_exported = count;
+  if (n_attachments != NULL)
+    *n_attachments = attached;
   ok = TRUE;
 
 out:

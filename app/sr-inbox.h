@@ -110,14 +110,33 @@ SrAnswers  *sr_inbox_open_report     (SrInbox        *self,
 /* Streams every report, opened, to path (0600): CSV or JSON, written to a
  * temporary name and renamed into place once complete. CSV has one column
  * per question of the default form, then "other" (JSON of any answers the
- * default form lacks); see docs/format-inbox.md. */
+ * default form lacks) and "attachments"; see docs/format-inbox.md. The
+ * reports' attachments are written, each as its own file, into the folder
+ * sr_inbox_attachments_dir (path) names (0700, made only when there is one);
+ * n_attachments (may be NULL) gets how many. */
 gboolean    sr_inbox_export          (SrInbox        *self,
                                       const SrOrgSecret *secret,
                                       SrExportFormat  format,
                                       const char     *path,
                                       guint          *n_exported,
+                                      guint          *n_attachments,
                                       SrProgressFunc  progress,
                                       gpointer        progress_data,
+                                      GError        **error);
+
+/* The folder an export to path puts its attachments in: path without its
+ * extension, then "-attachments" ("cases.csv" → "cases-attachments"). */
+char       *sr_inbox_attachments_dir (const char     *path);
+/* The file name of a report's index-th attachment (0-based):
+ * "ABCDE-FGHJK-1.jpg". */
+char       *sr_inbox_attachment_name (const char     *receipt,
+                                      guint           index,
+                                      const char     *media_type);
+/* Writes a report's attachments into dir (made 0700 if missing), each file
+ * 0600, written whole or not at all. Returns how many, or -1 on error. */
+int         sr_inbox_save_attachments (SrAnswers     *answers,
+                                      const char     *receipt,
+                                      const char     *dir,
                                       GError        **error);
 
 /* The answers JSON of DESIGN.md, exactly {"form", "lang", "answers"}

@@ -4,6 +4,9 @@
 #include "sr-test-util.h"
 
 #include <glib/gstdio.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <jpeglib.h>
 #include <string.h>
 #include <sys/wait.h>
 
@@ -270,4 +273,102 @@ sr_test_assert_one_line_error (const SrTestResult *result,
   g_assert_nonnull (newline);
   g_assert_cmpstr (newline, ==, "\n");
   g_assert_cmpuint (strlen (result->err), >, strlen (prefix) + 5);
+}
+
+/* ---- Photos ------------------------------------------------------------ */
+
+static void
+put16 (GByteArray *out,
+       guint       value)
+{
+  guint8 bytes[2] = { value >> 8, value & 0xFF };
+
+  g_byte_array_append (out, bytes, 2);
+}
+
+static void
+put32 (GByteArray *out,
+       guint32     value)
+{
+  guint8 bytes[4] = { value >> 24, (value >> 16) & 0xFF, (value >> 8) & 0xFF, value & 0xFF };
+
+  g_byte_array_append (out, bytes, 4);
+}
+
+/* "Exif\0\0", then a big-endian TIFF: IFD0 with the orientation and a
+ * pointer to a GPS IFD whose GPSAreaInformation-like ASCII entry holds the
+ * secret, as a phone's position would be held. */
+static GByteArray *
+exif_block (guint       orientation,
+            const char *secret)
+{
+  GByteArray *out = g_byte_array_new ();
+  guint32 secret_len = (guint32) strlen (secret) + 1;
+  const guint32 ifd0 = 8;
+  const guint32 gps_ifd = ifd0 + 2 + 2 * 12 + 4;
+  const guint32 gps_data = gps_ifd + 2 + 2 * 12 + 4;
+
+  g_byte_array_append (out, (const guint8 *) "Exif\0\0", 6);
+  g_byte_array_append (out, (const guint8 *) "MM\0*", 4);
+  put32 (out, ifd0);
+
+  put16 (out, 2);
+  put16 (out, 0x0112); put16 (out, 3); put32 (out, 1); put16 (out, orientation); put16 (out, 0);
+  put16 (out, 0x8825); put16 (out, 4); put32 (out, 1); put32 (out, gps_ifd);
+  put32 (out, 0);
+
+  put16 (out, 2);
+  put16 (out, 0x0001); put16 (out, 2); put32 (out, 2);
+  g_byte_array_append (out, (const guint8 *) "N\0\0\0", 4);
+  put16 (out, 0x001C); put16 (out, 2); put32 (out, secret_len); put32 (out, gps_data);
+  put32 (out, 0);
+
+  g_byte_array_append (out, (const guint8 *) secret, secret_len);
+  return out;
+}
+
+GBytes *
+sr_test_make_photo (guint       width,
+                    guint       height,
+                    guint       orientation,
+                    const char *secret)
+{
+  struct jpeg_compress_struct cinfo;
+  struct jpeg_error_mgr jerr;
+  unsigned char *buffer = NULL;
+  unsigned long size = 0;
+  g_autofree guint8 *row = g_malloc ((gsize) width * 3);
+  g_autoptr(GByteArray) exif = exif_block (orientation, secret);
+  GBytes *photo;
+
+  cinfo.err = jpeg_std_error (&jerr);
+  jpeg_create_compress (&cinfo);
+  jpeg_mem_dest (&cinfo, &buffer, &size);
+  cinfo.image_width = width;
+  cinfo.image_height = height;
+  cinfo.input_components = 3;
+  cinfo.in_color_space = JCS_RGB;
+  jpeg_set_defaults (&cinfo);
+  jpeg_set_quality (&cinfo, 90, TRUE);
+  jpeg_start_compress (&cinfo, TRUE);
+  jpeg_write_marker (&cinfo, JPEG_APP0 + 1, exif->data, exif->len);
+  jpeg_write_marker (&cinfo, JPEG_COM, (const JOCTET *) secret, (unsigned int) strlen (secret));
+  for (guint y = 0; y < height; y++)
+    {
+      JSAMPROW rows[1] = { row };
+
+      for (guint x = 0; x < width; x++)
+        {
+          row[3 * x] = (guint8) (x * 255 / MAX (width - 1, 1));
+          row[3 * x + 1] = (guint8) (y * 255 / MAX (height - 1, 1));
+          row[3 * x + 2] = 128;
+        }
+      jpeg_write_scanlines (&cinfo, rows, 1);
+    }
+  jpeg_finish_compress (&cinfo);
+  jpeg_destroy_compress (&cinfo);
+
+  photo = g_bytes_new (buffer, size);
+  free (buffer);
+  return photo;
 }

@@ -69,4 +69,14 @@ gboolean     sr_test_tree_contains    (const char   *dir,
                                        const guint8 *needle,
                                        gsize         len);
 
+/* A photo as a phone writes one: a width × height JPEG (each pixel's
+ * colour a function of its place) with an APP1 Exif block holding GPS
+ * tags and an orientation, and a COM segment; secret is written, as
+ * ASCII, into the GPS block and the comment, so that a test can look for
+ * it in whatever the photo became. */
+GBytes      *sr_test_make_photo       (guint       width,
+                                       guint       height,
+                                       guint       orientation,
+                                       const char *secret);
+
 G_END_DECLS

@@ -807,6 +807,157 @@ test_bad_inbox (void)
   sr_test_rmdir (dir);
 }
 
+/* A photo goes in with its GPS position and comes out, in the inbox's
+ * export, as an image with the same pixels' worth of picture and nothing
+ * else: no EXIF, no comment, not the secret anywhere, on the kiosk or in
+ * the organisation's files. */
+static void
+test_attachments (void)
+{
+  const char *secret = "SECRET-GPS-13.7563N-100.5018E";
+  g_autofree char *dir = sr_test_mkdtemp ();
+  g_autofree char *data_dir = new_kiosk (dir);
+  g_autofree char *photo = path_in (dir, "photo.jpg");
+  g_autofree char *not_image = path_in (dir, "notes.jpg");
+  g_autofree char *bundle = path_in (dir, "usb.srb");
+  g_autofree char *db = path_in (dir, "inbox.db");
+  g_autofree char *csv = path_in (dir, "cases.csv");
+  g_autofree char *attachments = path_in (dir, "cases-attachments");
+  g_autofree char *shown = path_in (dir, "shown");
+  g_autofree char *receipt = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *exported = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr(GBytes) original = sr_test_make_photo (640, 480, 1, secret);
+  g_autoptr(GError) error = NULL;
+  const char *answers = org.answers_files->pdata[0];
+  const char *answers2 = org.answers_files->pdata[1];
+
+  g_file_set_contents (photo, g_bytes_get_data (original, NULL),
+                       (gssize) g_bytes_get_size (original), &error);
+  g_assert_no_error (error);
+  g_file_set_contents (not_image, "not a photo at all\n", -1, &error);
+  g_assert_no_error (error);
+
+  /* Refused, with one line and nothing sealed: a file that is no image,
+   * a missing file, attachments with two answers files. */
+  {
+    g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", data_dir, "submit",
+                                               "--attach", not_image, answers, NULL);
+
+    sr_test_assert_one_line_error (&result, "safereport-cli");
+    g_assert_nonnull (strstr (result.err, "notes.jpg"));
+  }
+  {
+    g_autofree char *missing = path_in (dir, "missing.jpg");
+    g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", data_dir, "submit",
+                                               "--attach", missing, answers, NULL);
+
+    sr_test_assert_one_line_error (&result, "safereport-cli");
+  }
+  {
+    g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", data_dir, "submit",
+                                               "--attach", photo, answers, answers2, NULL);
+
+    sr_test_assert_one_line_error (&result, "safereport-cli");
+  }
+  assert_status (data_dir, "pending 0, exported 0, acknowledged 0");
+
+  {
+    g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", data_dir, "submit",
+                                               "--attach", photo, "--attach", photo, answers,
+                                               NULL);
+    g_auto(GStrv) out = NULL;
+
+    sr_test_assert_ok (&result);
+    out = lines (result.out);
+    g_assert_cmpuint (g_strv_length (out), ==, 1);
+    receipt = g_strdup (out[0]);
+  }
+  /* The kiosk holds ciphertext only: neither the secret nor the photo. */
+  g_assert_false (sr_test_tree_contains (data_dir, (const guint8 *) secret, strlen (secret)));
+  g_assert_false (sr_test_tree_contains (data_dir, (const guint8 *) "Exif", 4));
+
+  {
+    g_auto(SrTestResult) result = sr_test_run (org.cli, "--data-dir", data_dir, "export",
+                                               "--out", bundle, NULL);
+
+    sr_test_assert_ok (&result);
+  }
+  {
+    g_auto(SrTestResult) result = sr_test_run (org.inbox, "import", "--db", db, "--key", org.key,
+                                               "--passphrase-file", org.passphrase_file, bundle,
+                                               NULL);
+
+    sr_test_assert_ok (&result);
+    g_assert_cmpstr (result.out, ==, "imported 1, duplicates 0, rejected 0\n");
+  }
+
+  /* show lists them, and writes them only when asked. */
+  {
+    g_auto(SrTestResult) result = sr_test_run (org.inbox, "show", "--db", db, "--key", org.key,
+                                               "--passphrase-file", org.passphrase_file,
+                                               "--save-attachments", shown, receipt, NULL);
+    g_autofree char *line1 = g_strdup_printf ("Attached: %s-1.jpg (image/jpeg, ", receipt);
+    g_autofree char *line2 = g_strdup_printf ("          %s-2.jpg (image/jpeg, ", receipt);
+
+    sr_test_assert_ok (&result);
+    g_assert_nonnull (strstr (result.out, line1));
+    g_assert_nonnull (strstr (result.out, line2));
+  }
+
+  {
+    g_auto(SrTestResult) result = sr_test_run (org.inbox, "export", "--db", db, "--key", org.key,
+                                               "--passphrase-file", org.passphrase_file,
+                                               "--format", "csv", "--out", csv, NULL);
+
+    sr_test_assert_ok (&result);
+    expected = g_strdup_printf ("exported 1\nattachments 2 in %s\n", attachments);
+    g_assert_cmpstr (result.out, ==, expected);
+  }
+  assert_mode (attachments, 0700);
+
+  name = g_strdup_printf ("%s-1.jpg %s-2.jpg\r\n", receipt, receipt);
+  {
+    g_autoptr(GBytes) table = sr_test_read (csv);
+    g_autofree char *text = g_strndup (g_bytes_get_data (table, NULL), g_bytes_get_size (table));
+
+    g_assert_true (g_str_has_suffix (text, name));
+  }
+
+  for (guint i = 1; i <= 2; i++)
+    {
+      g_autofree char *file_name = g_strdup_printf ("%s-%u.jpg", receipt, i);
+      g_autofree char *path = path_in (attachments, file_name);
+      g_autofree char *shown_path = path_in (shown, file_name);
+      g_autoptr(GBytes) image = sr_test_read (path);
+      g_autoptr(GBytes) image_shown = sr_test_read (shown_path);
+      const guint8 *data = g_bytes_get_data (image, NULL);
+      gsize len = g_bytes_get_size (image);
+
+      assert_mode (path, 0600);
+      g_assert_true (g_bytes_equal (image, image_shown));
+      g_assert_cmpuint (len, >, 1000);
+      g_assert_cmpmem (data, 3, "\xFF\xD8\xFF", 3);
+      g_assert_null (memmem (data, len, secret, strlen (secret)));
+      g_assert_null (memmem (data, len, "Exif", 4));
+      /* The same picture, re-encoded: not the same bytes. */
+      g_assert_false (g_bytes_equal (image, original));
+    }
+  /* Nor anywhere else the organisation keeps it. */
+  g_assert_false (sr_test_tree_contains (attachments, (const guint8 *) secret, strlen (secret)));
+  g_assert_false (sr_test_tree_contains (shown, (const guint8 *) secret, strlen (secret)));
+  {
+    g_autoptr(GBytes) table = sr_test_read (csv);
+    g_autoptr(GBytes) inbox = sr_test_read (db);
+
+    g_assert_null (memmem (g_bytes_get_data (table, NULL), g_bytes_get_size (table),
+                           secret, strlen (secret)));
+    g_assert_null (memmem (g_bytes_get_data (inbox, NULL), g_bytes_get_size (inbox),
+                           secret, strlen (secret)));
+  }
+}
+
 static void
 test_help (void)
 {
@@ -1000,6 +1151,7 @@ main (int    argc,
   g_test_add_func ("/sr/cli/bad-ack", test_bad_ack);
   g_test_add_func ("/sr/cli/bad-inbox", test_bad_inbox);
   g_test_add_func ("/sr/cli/rotate", test_rotate);
+  g_test_add_func ("/sr/cli/attachments", test_attachments);
   g_test_add_func ("/sr/cli/help", test_help);
 
   status = g_test_run ();

@@ -831,7 +831,7 @@ test_export_csv (Fixture       *fixture,
   guint n = 0, q = 4;
 
   import (inbox, bundle, fixture->secret, 4, 0, 0);
-  g_assert_true (sr_inbox_export (inbox, fixture->secret, SR_EXPORT_CSV, csv_path, &n,
+  g_assert_true (sr_inbox_export (inbox, fixture->secret, SR_EXPORT_CSV, csv_path, &n, NULL,
                                   NULL, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (n, ==, 4);
@@ -845,7 +845,7 @@ test_export_csv (Fixture       *fixture,
   g_assert_cmpuint (rows->len, ==, 5);
 
   /* The header: fixed columns, the default form's questions in form
-   * order, then "other". */
+   * order, then "other" and "attachments". */
   header = rows->pdata[0];
   g_assert_cmpstr (header->pdata[0], ==, "receipt");
   g_assert_cmpstr (header->pdata[1], ==, "day");
@@ -861,8 +861,9 @@ test_export_csv (Fixture       *fixture,
       g_assert_cmpstr (header->pdata[q], ==, sr_question_get_id (question));
       q++;
     }
-  g_assert_cmpuint (header->len, ==, q + 1);
+  g_assert_cmpuint (header->len, ==, q + 2);
   g_assert_cmpstr (header->pdata[q], ==, "other");
+  g_assert_cmpstr (header->pdata[q + 1], ==, "attachments");
 
   for (guint r = 1; r < rows->len; r++)
     {
@@ -881,6 +882,7 @@ test_export_csv (Fixture       *fixture,
       g_assert_cmpstr (row->pdata[2], ==, "default");
       g_assert_cmpstr (row->pdata[3], ==, sr_answers_get_lang (expected));
       g_assert_cmpstr (row->pdata[q], ==, "");
+      g_assert_cmpstr (row->pdata[q + 1], ==, "");
 
       ids = sr_answers_get_ids (expected, &n_ids);
       g_assert_cmpuint (n_ids, >=, 2);
@@ -913,7 +915,7 @@ test_export_csv (Fixture       *fixture,
   }
 
   /* Export replaces an earlier file atomically. */
-  g_assert_true (sr_inbox_export (inbox, fixture->secret, SR_EXPORT_CSV, csv_path, &n,
+  g_assert_true (sr_inbox_export (inbox, fixture->secret, SR_EXPORT_CSV, csv_path, &n, NULL,
                                   NULL, NULL, &error));
   g_assert_no_error (error);
   assert_no_temp_files (fixture->dir);
@@ -989,7 +991,7 @@ test_export_csv_other (void)
   inbox = sr_inbox_new (db, &error);
   g_assert_no_error (error);
   import (inbox, bundle, secret, 1, 0, 0);
-  g_assert_true (sr_inbox_export (inbox, secret, SR_EXPORT_CSV, csv_path, &n, NULL, NULL, &error));
+  g_assert_true (sr_inbox_export (inbox, secret, SR_EXPORT_CSV, csv_path, &n, NULL, NULL, NULL, &error));
   g_assert_no_error (error);
 
   bytes = sr_test_read (csv_path);
@@ -1037,7 +1039,7 @@ test_export_json (Fixture       *fixture,
   guint n = 0;
 
   import (inbox, bundle, fixture->secret, 4, 0, 0);
-  g_assert_true (sr_inbox_export (inbox, fixture->secret, SR_EXPORT_JSON, json_path, &n,
+  g_assert_true (sr_inbox_export (inbox, fixture->secret, SR_EXPORT_JSON, json_path, &n, NULL,
                                   NULL, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (n, ==, 4);
@@ -1058,7 +1060,10 @@ test_export_json (Fixture       *fixture,
       g_autofree char *again = NULL;
       SrAnswers *expected = NULL;
 
-      g_assert_cmpuint (json_object_get_size (object), ==, 5);
+      g_assert_cmpuint (json_object_get_size (object), ==, 6);
+      /* Always there, empty when the report has no photo. */
+      g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object, "attachments")),
+                        ==, 0);
       for (guint j = 0; j < fixture->receipts->len; j++)
         if (g_str_equal (fixture->receipts->pdata[j], json_object_get_string_member (object, "receipt")))
           expected = fixture->answers->pdata[j];
@@ -1078,7 +1083,7 @@ test_export_json (Fixture       *fixture,
     }
 
   /* An empty inbox exports an empty array. */
-  g_assert_true (sr_inbox_export (empty, fixture->secret, SR_EXPORT_JSON, empty_path, &n,
+  g_assert_true (sr_inbox_export (empty, fixture->secret, SR_EXPORT_JSON, empty_path, &n, NULL,
                                   NULL, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (n, ==, 0);
@@ -1090,7 +1095,7 @@ test_export_json (Fixture       *fixture,
   {
     g_autofree char *nowhere = g_build_filename (fixture->dir, "no", "such", "out.json", NULL);
 
-    g_assert_false (sr_inbox_export (inbox, fixture->secret, SR_EXPORT_JSON, nowhere, &n,
+    g_assert_false (sr_inbox_export (inbox, fixture->secret, SR_EXPORT_JSON, nowhere, &n, NULL,
                                      NULL, NULL, &error));
     g_assert_error (error, SR_ERROR, SR_ERROR_IO);
   }

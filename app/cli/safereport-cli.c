@@ -15,6 +15,7 @@
 #include "sr-answers.h"
 #include "sr-cli-common.h"
 #include "sr-fsutil.h"
+#include "sr-image.h"
 #include "sr-outbox.h"
 #include "sr-profile.h"
 #include "sr-qr-image.h"
@@ -141,12 +142,45 @@ cmd_provision (int    argc,
  * submit
  * --------------------------------------------------------------------- */
 
+/* Reads each image, re-encodes it so that only its pixels are left
+ * (sr_image_sanitize) and attaches it; the file's bytes are wiped. */
+static gboolean
+attach_files (SrAnswers          *answers,
+              const char *const  *paths,
+              GError            **error)
+{
+  for (guint i = 0; paths != NULL && paths[i] != NULL; i++)
+    {
+      g_autofree char *display = g_filename_display_name (paths[i]);
+      g_autoptr(SrSecret) file = NULL;
+      g_autoptr(GError) local_error = NULL;
+      SrSecret *clean;
+      const char *media_type = NULL;
+
+      file = sr_cli_read_secret_file (paths[i], SR_IMAGE_MAX_INPUT, "image", error);
+      if (file == NULL)
+        return FALSE;
+      clean = sr_image_sanitize (file->data, file->len, &media_type, NULL, NULL, &local_error);
+      if (clean == NULL || !sr_answers_add_attachment (answers, media_type, clean, &local_error))
+        {
+          g_set_error (error, SR_ERROR, local_error->code, "%s: %s", display, local_error->message);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
 static int
 cmd_submit (int    argc,
             char **argv)
 {
+  g_auto(GStrv) attach = NULL;
   const GOptionEntry entries[] = {
     DATA_DIR_ENTRY,
+    { "attach", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &attach,
+      "Attach a JPEG or PNG image, re-encoded without its metadata (repeat for more; one "
+      "answers file only)", "IMAGE" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = NULL;
@@ -159,12 +193,15 @@ cmd_submit (int    argc,
   context = sr_cli_context_new ("submit", "ANSWERS.json…",
                                 "Seals each answers file to the organisation and keeps it in the "
                                 "outbox; prints one receipt code per file, a line each. Every "
-                                "file is checked against the form before any is sealed.",
+                                "file is checked against the form before any is sealed. A report "
+                                "with --attach leaves only in an export, never as QR codes.",
                                 entries);
   if (!sr_cli_parse (context, &argc, &argv))
     return 1;
   if (argc < 2)
     return sr_cli_failf ("Give at least one answers file.");
+  if (attach != NULL && argc != 2)
+    return sr_cli_failf ("Attachments go with one answers file at a time.");
 
   outbox = open_outbox (FALSE, &error);
   if (outbox == NULL)
@@ -197,6 +234,8 @@ cmd_submit (int    argc,
       if (!sr_answers_validate (answers, form, &local_error))
         return sr_cli_failf ("%s: %s", display, local_error->message);
     }
+  if (!attach_files (all->pdata[0], (const char *const *) attach, &error))
+    return sr_cli_fail (error);
 
   for (guint i = 0; i < all->len; i++)
     {

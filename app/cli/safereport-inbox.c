@@ -703,9 +703,20 @@ format_readable (const char *receipt,
   g_autofree const char **ids = NULL;
   guint n_ids = 0;
 
-  g_string_append_printf (out, "Receipt:  %s\nFiled:    %s\nForm:     %s\nLanguage: %s\n\n",
+  g_string_append_printf (out, "Receipt:  %s\nFiled:    %s\nForm:     %s\nLanguage: %s\n",
                           receipt, day_text, sr_answers_get_form_id (answers),
                           sr_answers_get_lang (answers));
+  for (guint i = 0; i < sr_answers_get_n_attachments (answers); i++)
+    {
+      const char *media_type = NULL;
+      const SrSecret *data = sr_answers_get_attachment (answers, i, &media_type);
+      g_autofree char *name = sr_inbox_attachment_name (receipt, i, media_type);
+      g_autofree char *size = g_format_size (data->len);
+
+      g_string_append_printf (out, "%s %s (%s, %s)\n", i == 0 ? "Attached:" : "         ",
+                              name, media_type, size);
+    }
+  g_string_append_c (out, '\n');
 
   /* The form's order first, as the person answered; then anything the
    * default form does not know (an organisation's own questions). */
@@ -737,12 +748,15 @@ cmd_show (int    argc,
           char **argv)
 {
   g_autofree char *db = NULL;
+  g_autofree char *save_dir = NULL;
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
     { "db", 'd', 0, G_OPTION_ARG_FILENAME, &db, "The inbox database", "DB" },
     KEY_ENTRIES,
     { "json", 'j', 0, G_OPTION_ARG_NONE, &json,
       "Print the answers JSON (the shape safereport-cli submit reads)", NULL },
+    { "save-attachments", 0, 0, G_OPTION_ARG_FILENAME, &save_dir,
+      "Also write the report's attached images into DIR", "DIR" },
     { NULL }
   };
   g_autoptr(GOptionContext) context = NULL;
@@ -775,6 +789,8 @@ cmd_show (int    argc,
 
   answers = sr_inbox_open_report (inbox, receipt, secret, &day, &error);
   if (answers == NULL)
+    return sr_cli_fail (error);
+  if (save_dir != NULL && sr_inbox_save_attachments (answers, receipt, save_dir, &error) < 0)
     return sr_cli_fail (error);
 
   if (json)
@@ -821,11 +837,14 @@ cmd_export (int    argc,
   g_autoptr(SrCliProgress) progress = NULL;
   SrExportFormat format;
   guint n = 0;
+  guint n_attached = 0;
 
   context = sr_cli_context_new ("export", NULL,
                                 "Opens every report and writes them, readable, to one CSV or "
-                                "JSON file (private to you: mode 0600). Keep that file as "
-                                "safe as the key.", entries);
+                                "JSON file (private to you: mode 0600). Photos attached to "
+                                "reports go, a file each, into a folder named after FILE "
+                                "(cases.csv: cases-attachments). Keep them as safe as the key.",
+                                entries);
   if (!sr_cli_parse (context, &argc, &argv))
     return 1;
   if (argc > 1)
@@ -849,12 +868,19 @@ cmd_export (int    argc,
     return sr_cli_fail (error);
 
   progress = sr_cli_progress_new ("Exporting");
-  if (!sr_inbox_export (inbox, secret, format, out, &n,
+  if (!sr_inbox_export (inbox, secret, format, out, &n, &n_attached,
                         sr_cli_progress_update, progress, &error))
     return sr_cli_fail (error);
   g_clear_pointer (&progress, sr_cli_progress_free);
 
   sr_cli_print ("exported %u\n", n);
+  if (n_attached > 0)
+    {
+      g_autofree char *dir = sr_inbox_attachments_dir (out);
+      g_autofree char *dir_display = g_filename_display_name (dir);
+
+      sr_cli_print ("attachments %u in %s\n", n_attached, dir_display);
+    }
   return 0;
 }
 

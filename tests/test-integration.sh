@@ -4,7 +4,9 @@
 #   - the desktop file, the AppStream metainfo and the GSettings schema pass
 #     their own validators;
 #   - the Flatpak manifest agrees with them (app id, command), grants no
-#     network and no home or host file system, and pins every download;
+#     network and no home or host file system, pins every download, and
+#     installs the fonts every language of i18n/LINGUAS needs
+#     (flatpak/fonts.txt);
 #   - `meson install` into a DESTDIR puts every file where it belongs.
 # Each checker is also shown a broken copy and must reject it, so that a
 # checker that passes everything cannot go unnoticed.
@@ -147,10 +149,14 @@ import copy
 import json
 import os
 import re
+import shlex
+import shutil
+import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
-manifest_path, desktop_path, metainfo_path, schema_path = sys.argv[1:5]
+(manifest_path, desktop_path, metainfo_path, schema_path,
+ i18n_test_path, linguas_path, fonts_path) = sys.argv[1:8]
 manifest_dir = os.path.dirname(os.path.abspath(manifest_path))
 
 desktop = configparser.RawConfigParser(delimiters=("=",), comment_prefixes=("#",))
@@ -169,6 +175,135 @@ def modules(mods):
         if isinstance(m, dict):
             yield m
             yield from modules(m.get("modules", []))
+
+
+def mod(manifest, name):
+    """The module called name, for the broken copies."""
+    return next(m for m in modules(manifest["modules"]) if m.get("name") == name)
+
+
+# The font each language needs: i18n/LINGUAS lists the languages,
+# tests/test-i18n.c's languages[] names each one's Noto family, and
+# flatpak/fonts.txt the files of each family ("family | file file").
+with open(linguas_path, encoding="utf-8") as f:
+    linguas = [w for line in f for w in line.split("#")[0].split()]
+with open(i18n_test_path, encoding="utf-8") as f:
+    table = re.search(r"languages\[\]\s*=\s*\{(.*?)\n\};", f.read(), re.S)
+language_font = dict(re.findall(r'\{\s*"([^"]+)"\s*,\s*"[^"]*"\s*,\s*"([^"]+)"\s*\}',
+                                table.group(1) if table else ""))
+fonts = {}
+with open(fonts_path, encoding="utf-8") as f:
+    for line in f:
+        line = line.split("#")[0].strip()
+        if line:
+            family, _, files = line.partition("|")
+            fonts[family.strip()] = files.split()
+
+FONT_FILE = re.compile(r"\.(ttf|otf|ttc|otc)$")
+DEST = r"(\$\{FLATPAK_DEST\}|\$FLATPAK_DEST|/app)"
+FONTS_DIR = re.compile(DEST + r"/share/fonts(/|$)")
+LICENCES_DIR = re.compile(DEST + r"/share/licenses/")
+LOCAL_CONF = re.compile(DEST + r"/etc/fonts/local\.conf$")
+
+
+def check_fonts(manifest, fonts):
+    """Returns what keeps the manifest from installing, from pinned sources
+    and with its licence, every font file each language needs."""
+    problems = []
+    if not linguas or not language_font:
+        return ["could not read i18n/LINGUAS or the languages[] table of tests/test-i18n.c"]
+    needed = {}
+    for lang in linguas:
+        if lang not in language_font:
+            problems.append(f"tests/test-i18n.c names no font for {lang} (i18n/LINGUAS)")
+        else:
+            needed.setdefault(language_font[lang], []).append(lang)
+
+    installed = set()
+    local_conf = False
+    for m in modules(manifest.get("modules", [])):
+        name = m.get("name")
+        files = set()
+        licence = False
+        for c in m.get("build-commands", []):
+            try:
+                words = shlex.split(c)
+            except ValueError:
+                continue
+            if any(FONTS_DIR.match(w) for w in words):
+                files |= {os.path.basename(w) for w in words if FONT_FILE.search(w)}
+            if any(LICENCES_DIR.match(w) for w in words):
+                licence = True
+            if words and LOCAL_CONF.match(words[-1]) and "fontconfig-local.conf" in words:
+                local_conf = True
+        if not files:
+            continue
+        installed |= files
+        if not licence:
+            problems.append(f"module {name} installs fonts but not their licence")
+        sources = [s for s in m.get("sources", []) if isinstance(s, dict)]
+        if not any(s.get("type") in ("archive", "file") and "url" in s for s in sources):
+            problems.append(f"module {name} installs fonts without a pinned download")
+        for s in sources:
+            if s.get("type") not in ("archive", "file", "patch", "script", "shell"):
+                problems.append(f"module {name} installs fonts from a {s.get('type')} source")
+
+    for family, langs in sorted(needed.items()):
+        if not fonts.get(family):
+            problems.append(f"flatpak/fonts.txt lists no file for {family} ({', '.join(langs)})")
+            continue
+        for f in fonts[family]:
+            if f not in installed:
+                problems.append(f"the manifest does not install {f} ({family}, for {', '.join(langs)})")
+    if not local_conf:
+        problems.append("the manifest does not install fontconfig-local.conf as "
+                        "${FLATPAK_DEST}/etc/fonts/local.conf (Chinese, Japanese and Korean faces)")
+    elif not os.path.isfile(os.path.join(manifest_dir, "fontconfig-local.conf")):
+        problems.append("flatpak/fontconfig-local.conf does not exist")
+    return problems
+
+
+# Debian's copies of the fonts stand for the ones the manifest downloads
+# (the same files, compared byte for byte when the manifest was written).
+debian_fonts = {}
+for top in ("/usr/share/fonts/truetype/noto", "/usr/share/fonts/opentype/noto"):
+    for d, _, names in os.walk(top):
+        for n in names:
+            debian_fonts.setdefault(n, os.path.join(d, n))
+if not shutil.which("fc-scan"):
+    fc_missing = "fc-scan not installed"
+elif "NotoSans-Regular.ttf" not in debian_fonts or "NotoSansCJK-Regular.ttc" not in debian_fonts:
+    fc_missing = "fonts-noto-core or fonts-noto-cjk not installed"
+else:
+    fc_missing = None
+fc_cache = {}
+
+
+def check_font_files(fonts):
+    """Returns the files of flatpak/fonts.txt that do not provide their family,
+    or not in the weight their name says (fontconfig: 80 regular, 200 bold)."""
+    problems = []
+    for family, files in sorted(fonts.items()):
+        for f in files:
+            if f not in debian_fonts:
+                problems.append(f"{f} ({family}) is not among Debian's fonts")
+                continue
+            if f not in fc_cache:
+                out = subprocess.run(["fc-scan", "--format", "%{family}|%{weight}\n",
+                                      debian_fonts[f]], capture_output=True, text=True)
+                # A variable font's weight is a range, "[min max]".
+                fc_cache[f] = [(fams.split(","), float(w.strip("[]").split()[0]))
+                               for fams, _, w in
+                               (line.partition("|") for line in out.stdout.splitlines())
+                               if w.strip("[]")]
+            weights = [w for fams, w in fc_cache[f] if family in fams]
+            if not weights:
+                problems.append(f"{f} does not provide {family}")
+            elif "-Bold." in f and min(weights) < 200:
+                problems.append(f"{f} is not bold to fontconfig (weight {min(weights):g})")
+            elif "-Regular." in f and max(weights) >= 200:
+                problems.append(f"{f} is bold to fontconfig (weight {max(weights):g})")
+    return problems
 
 
 def check(manifest):
@@ -226,10 +361,11 @@ def check(manifest):
                 problems.append(f"module {name}: sources must be written inline")
                 continue
             kind = s.get("type")
-            if kind in ("archive", "file"):
+            if kind in ("archive", "file") and "path" not in s:
                 count += 1
-                if "url" in s and not s["url"].startswith("https://"):
-                    problems.append(f"module {name}: {s['url']} is not https")
+                for url in [s.get("url", "")] + list(s.get("mirror-urls", [])):
+                    if not url.startswith("https://"):
+                        problems.append(f"module {name}: {url} is not https")
                 if not sha_re.match(str(s.get("sha256", ""))):
                     problems.append(f"module {name}: {kind} source without a 64-hex sha256")
             if kind in ("patch", "file") and "path" in s:
@@ -260,20 +396,37 @@ except (OSError, ValueError) as e:
 problems = check(manifest)
 say(not problems, "the manifest agrees with the desktop file, metainfo and schema, "
     "grants no network or home/host, pins every download", problems)
+problems = check_fonts(manifest, fonts)
+say(not problems, "the manifest installs, with their licences, the fonts of flatpak/fonts.txt "
+    "that the languages of i18n/LINGUAS need", problems)
+if fc_missing:
+    say(True, f"flatpak/fonts.txt: each file provides its family in its weight # SKIP {fc_missing}")
+else:
+    problems = check_font_files(fonts)
+    say(not problems, "flatpak/fonts.txt: each file provides its family in its weight", problems)
 
-# Broken copies, one per line on stdin: "description|python statement on m".
+# Broken copies, one per line on stdin: "description|python statement on m
+# (the manifest) and fonts (flatpak/fonts.txt)"; a description starting with
+# "fc-scan: " needs fc-scan and Debian's fonts.
 for line in sys.stdin:
     line = line.strip()
     if not line:
         continue
     desc, code = line.split("|", 1)
+    if desc.startswith("fc-scan: ") and fc_missing:
+        say(True, f"the manifest check rejects {desc[len('fc-scan: '):]} # SKIP {fc_missing}")
+        continue
+    uses_fc = desc.startswith("fc-scan: ")
+    if uses_fc:
+        desc = desc[len("fc-scan: "):]
     m = copy.deepcopy(manifest)
+    f = copy.deepcopy(fonts)
     try:
-        exec(code, {"m": m})
+        exec(code, {"m": m, "fonts": f, "mod": mod})
     except Exception as e:  # a broken case must not pass silently
         say(False, f"the manifest check rejects {desc}", [f"could not make the copy: {e}"])
         continue
-    found = check(m)
+    found = check(m) + check_fonts(m, f) + (check_font_files(f) if uses_fc else [])
     say(bool(found), f"the manifest check rejects {desc}",
         [] if found else ["it was accepted"])
 
@@ -286,7 +439,8 @@ PY
 
 if have python3; then
   python3 "$tmp/check-manifest.py" "$manifest" "$desktop" "$metainfo" \
-    "$schema_dir/$app_id.gschema.xml" >"$tmp/manifest.out" 2>&1 <<'EOF'
+    "$schema_dir/$app_id.gschema.xml" "$src/tests/test-i18n.c" "$src/i18n/LINGUAS" \
+    "$src/flatpak/fonts.txt" >"$tmp/manifest.out" 2>&1 <<'EOF'
 --share=network|m["finish-args"].append("--share=network")
 --share network as two arguments|m["finish-args"] += ["--share", "network"]
 --filesystem=home|m["finish-args"].append("--filesystem=home")
@@ -301,6 +455,22 @@ a sha256 with a non-hex character|m["modules"][2]["sources"][0]["sha256"] = "g" 
 a plain http download|m["modules"][1]["sources"][0]["url"] = m["modules"][1]["sources"][0]["url"].replace("https:", "http:")
 a git source|m["modules"][0]["sources"].append({"type": "git", "url": "https://example.org/x.git"})
 a missing patch file|m["modules"][0]["sources"].append({"type": "patch", "path": "patches/none.patch"})
+a plain http mirror|m["modules"][0]["sources"][0]["mirror-urls"] = ["http://snapshot.debian.org/file/0"]
+a font file dropped from build-commands|c = mod(m, "noto-fonts")["build-commands"]; c[:] = [x for x in c if "NotoSansMyanmar" not in x]
+Noto Sans Khmer without its Bold|c = mod(m, "noto-fonts")["build-commands"]; c[:] = [x.replace(" hinted/ttf/NotoSansKhmer/NotoSansKhmer-Bold.ttf", "") for x in c]
+the CJK Bold collection dropped|c = mod(m, "noto-fonts-cjk")["build-commands"]; c[:] = [x.replace(" usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc", "") for x in c]
+fonts installed outside share/fonts|c = mod(m, "noto-fonts")["build-commands"]; c[:] = [x.replace("/share/fonts/", "/share/noto/") for x in c]
+the font modules left out|m["modules"] = [x for x in m["modules"] if not x["name"].startswith("noto-fonts")]
+a font module without sha256|del mod(m, "noto-fonts-cjk")["sources"][0]["sha256"]
+the fonts archive without sha256|del mod(m, "noto-fonts")["sources"][0]["sha256"]
+a font module without its licence|c = mod(m, "noto-fonts")["build-commands"]; c[:] = [x for x in c if "licenses" not in x]
+a font module built from a local folder|mod(m, "noto-fonts")["sources"] = [{"type": "dir", "path": "/usr/share/fonts"}]
+no fontconfig-local.conf installed|c = mod(m, "noto-fonts-cjk")["build-commands"]; c[:] = [x for x in c if "local.conf" not in x]
+a missing local file source|mod(m, "noto-fonts-cjk")["sources"][1]["path"] = "none.conf"
+a family missing from flatpak/fonts.txt|del fonts["Noto Sans Ethiopic"]
+a family with no file in flatpak/fonts.txt|fonts["Noto Sans CJK KR"] = []
+fc-scan: a file that provides another family|fonts["Noto Sans Khmer"] = ["NotoSansLao-Regular.ttf", "NotoSansLao-Bold.ttf"]
+fc-scan: the Nastaliq Bold file, which is not bold|fonts["Noto Nastaliq Urdu"].append("NotoNastaliqUrdu-Bold.ttf"); mod(m, "noto-fonts")["build-commands"].append("install -Dm644 -t ${FLATPAK_DEST}/share/fonts/noto hinted/ttf/NotoNastaliqUrdu/NotoNastaliqUrdu-Bold.ttf")
 EOF
   status=$?
   while IFS='|' read -r verdict desc problems; do

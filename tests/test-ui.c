@@ -3,6 +3,8 @@
 
 #include "sr-config.h"
 
+#include <fontconfig/fontconfig.h>
+
 #include <adwaita.h>
 #include <glib/gstdio.h>
 #include <stdio.h>
@@ -11,6 +13,7 @@
 #include "sr-ack.h"
 #include "sr-admin-page.h"
 #include "sr-application.h"
+#include "sr-attachments.h"
 #include "sr-bundle.h"
 #include "sr-envelope.h"
 #include "sr-error.h"
@@ -22,6 +25,7 @@
 #include "sr-qr.h"
 #include "sr-question-page.h"
 #include "sr-receipt-page.h"
+#include "sr-review-page.h"
 #include "sr-section-page.h"
 #include "sr-report.h"
 #include "sr-test-util.h"
@@ -1193,6 +1197,188 @@ receipt_page (SrWindow *window)
   return SR_RECEIPT_PAGE (page);
 }
 
+/* Urdu is drawn in the Regular Nastaliq face: Debian's Bold file says it
+ * is regular, and without the app's rule (sr_i18n_init) fontconfig gives
+ * it to every Urdu word. */
+static void
+test_urdu_face (void)
+{
+  const int weights[] = { FC_WEIGHT_REGULAR, FC_WEIGHT_BOLD };
+
+  for (guint i = 0; i < G_N_ELEMENTS (weights); i++)
+    {
+      FcPattern *pattern = FcPatternCreate ();
+      FcPattern *match;
+      FcResult result = FcResultNoMatch;
+      FcChar8 *file = NULL;
+      FcChar8 *family = NULL;
+
+      FcPatternAddString (pattern, FC_FAMILY, (const FcChar8 *) "Noto Nastaliq Urdu");
+      FcPatternAddString (pattern, FC_LANG, (const FcChar8 *) "ur");
+      FcPatternAddInteger (pattern, FC_WEIGHT, weights[i]);
+      FcConfigSubstitute (NULL, pattern, FcMatchPattern);
+      FcDefaultSubstitute (pattern);
+      match = FcFontMatch (NULL, pattern, &result);
+      g_assert_nonnull (match);
+      g_assert_cmpint (FcPatternGetString (match, FC_FILE, 0, &file), ==, FcResultMatch);
+      g_assert_cmpint (FcPatternGetString (match, FC_FAMILY, 0, &family), ==, FcResultMatch);
+      g_test_message ("weight %d: %s", weights[i], (const char *) file);
+      g_assert_cmpstr ((const char *) family, ==, "Noto Nastaliq Urdu");
+      g_assert_true (g_str_has_suffix ((const char *) file, "NotoNastaliqUrdu-Regular.ttf"));
+      FcPatternDestroy (match);
+      FcPatternDestroy (pattern);
+    }
+}
+
+/* Photos (desktop mode) */
+
+#define PHOTO_SECRET "SECRET-GPS-16.7967N-96.1500E"
+
+/* Every photos section in the window, shown or not. */
+static guint
+count_attachments_widgets (SrWindow *window)
+{
+  g_autoptr(GPtrArray) all = g_ptr_array_new ();
+
+  collect (GTK_WIDGET (window), SR_TYPE_ATTACHMENTS, all);
+  return all->len;
+}
+
+static void
+wait_for_photo (SrAttachments *attachments)
+{
+  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
+
+  while (sr_attachments_get_busy (attachments))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Gave up waiting for a photo to be prepared");
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  pump ();
+}
+
+static guint
+count_photo_rows (SrAttachments *attachments)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+
+  collect (GTK_WIDGET (attachments), ADW_TYPE_ACTION_ROW, rows);
+  return rows->len;
+}
+
+static GFile *
+write_file (const char   *dir,
+            const char   *name,
+            const guint8 *data,
+            gsize         len)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, (const char *) data, (gssize) len, &error);
+  g_assert_no_error (error);
+  return g_file_new_for_path (path);
+}
+
+static void
+test_attachments (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  SrWindow *window = fixture->window;
+  g_autoptr(GBytes) photo_bytes = sr_test_make_photo (900, 600, 6, PHOTO_SECRET);
+  g_autoptr(GFile) photo = write_file (fixture->dir, "photo.jpg",
+                                       g_bytes_get_data (photo_bytes, NULL),
+                                       g_bytes_get_size (photo_bytes));
+  g_autoptr(GFile) not_photo = write_file (fixture->dir, "list.png",
+                                           (const guint8 *) "names and numbers\n", 18);
+  g_autoptr(SrAttachments) attachments = NULL;
+  g_autoptr(SrAnswers) sent = NULL;
+  g_autofree char *receipt = NULL;
+  GtkWidget *error_label;
+  const char *media_type = NULL;
+  const SrSecret *image;
+
+  start (window, "en");
+  while (sr_window_get_page (window) == SR_PAGE_QUESTION)
+    click_action (window, "win.next");
+  g_assert_cmpint (sr_window_get_page (window), ==, SR_PAGE_REVIEW);
+  g_assert_cmpuint (count_attachments_widgets (window), ==, 1);
+  attachments = g_object_ref (SR_ATTACHMENTS (find_by_type (window, SR_TYPE_ATTACHMENTS)));
+
+  /* Something that is no image: one clear sentence, nothing attached. */
+  sr_attachments_add_file (attachments, not_photo);
+  wait_for_photo (attachments);
+  error_label = find (GTK_WIDGET (attachments), match_css_class, "error");
+  g_assert_nonnull (error_label);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (error_label)), !=, "");
+  g_assert_cmpuint (sr_answers_get_n_attachments (sr_window_get_answers (window)), ==, 0);
+  g_assert_cmpuint (count_photo_rows (attachments), ==, 0);
+
+  /* Two photos, one removed again. */
+  sr_attachments_add_file (attachments, photo);
+  wait_for_photo (attachments);
+  g_assert_null (find (GTK_WIDGET (attachments), match_css_class, "error"));
+  sr_attachments_add_file (attachments, photo);
+  wait_for_photo (attachments);
+  g_assert_cmpuint (sr_answers_get_n_attachments (sr_window_get_answers (window)), ==, 2);
+  g_assert_cmpuint (count_photo_rows (attachments), ==, 2);
+  scroll_to_widget (window, GTK_WIDGET (attachments));
+  screenshot (window, "review-photos");
+  {
+    GtkWidget *remove = NULL;
+    g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+
+    collect (GTK_WIDGET (attachments), GTK_TYPE_BUTTON, buttons);
+    for (guint i = 0; i < buttons->len; i++)
+      if (g_strcmp0 (gtk_widget_get_tooltip_text (buttons->pdata[i]), "Remove photo 2") == 0)
+        remove = buttons->pdata[i];
+    click (remove);
+  }
+  g_assert_cmpuint (sr_answers_get_n_attachments (sr_window_get_answers (window)), ==, 1);
+  g_assert_cmpuint (count_photo_rows (attachments), ==, 1);
+
+  /* Quick exit while a photo is still being prepared: the photos go with
+   * the answers, and the late one is attached to nothing. */
+  sr_attachments_add_file (attachments, photo);
+  sr_window_quick_exit (window);
+  wait_for_photo (attachments);
+  g_assert_cmpuint (count_photo_rows (attachments), ==, 0);
+  g_assert_true (sr_window_get_answers (window) == NULL
+                 || sr_answers_get_n_attachments (sr_window_get_answers (window)) == 0);
+  g_clear_object (&attachments);
+
+  /* Sealed with a photo: the organisation gets the picture, re-encoded,
+   * without its position. */
+  start (window, "en");
+  skip_to (window, "role");
+  choose_option (window, "survivor");
+  click_action (window, "win.next");
+  skip_to (window, "narrative");
+  gtk_text_buffer_set_text (narrative_buffer (window), NARRATIVE, -1);
+  pump ();
+  while (sr_window_get_page (window) == SR_PAGE_QUESTION)
+    click_action (window, "win.next");
+  attachments = g_object_ref (SR_ATTACHMENTS (find_by_type (window, SR_TYPE_ATTACHMENTS)));
+  sr_attachments_add_file (attachments, photo);
+  wait_for_photo (attachments);
+  receipt = review_and_seal (window);
+  g_assert_nonnull (receipt);
+
+  sent = open_report (fixture, receipt);
+  g_assert_cmpuint (sr_answers_get_n_attachments (sent), ==, 1);
+  image = sr_answers_get_attachment (sent, 0, &media_type);
+  g_assert_cmpstr (media_type, ==, "image/jpeg");
+  g_assert_cmpmem (image->data, 3, "\xFF\xD8\xFF", 3);
+  g_assert_null (memmem (image->data, image->len, PHOTO_SECRET, strlen (PHOTO_SECRET)));
+  g_assert_null (memmem (image->data, image->len, "Exif", 4));
+
+  /* Too large for QR codes: the receipt offers the file, not codes. */
+  g_assert_null (sr_receipt_page_get_texture (receipt_page (window)));
+  g_assert_nonnull (find_by_name (window, "save-file"));
+}
+
 static void
 test_receipt_qr (Fixture       *fixture,
                  gconstpointer  data)
@@ -1356,6 +1542,8 @@ test_receipt_kiosk (void)
   g_assert_null (find_by_name (window, "save-file"));
   g_assert_null (find_by_name (window, "save-images"));
   g_assert_null (find_by_name (window, "print"));
+  /* Photos come from files: a kiosk has none to offer. */
+  g_assert_cmpuint (count_attachments_widgets (window), ==, 0);
 
   gtk_window_destroy (GTK_WINDOW (window));
   pump ();
@@ -2218,6 +2406,319 @@ test_about_draft (Fixture       *fixture,
   gtk_window_destroy (about);
 }
 
+/* Dates as the language writes them. The expected strings are the spec:
+ * CLDR's long date of each language (Gregorian), in its digits. */
+
+typedef struct
+{
+  const char *lang;
+  const char *date;      /* 2025-03-28 */
+  const char *first;     /* 2024-12-01, one digit of day */
+  guint       order[3];  /* 0 day, 1 month, 2 year */
+} DateCase;
+
+static const DateCase date_cases[] = {
+  { "en",    "March 28, 2025",   "December 1, 2024",   { 1, 0, 2 } },
+  { "ru",    "28 марта 2025 г.", "1 декабря 2024 г.",  { 0, 1, 2 } },
+  { "zh_CN", "2025年3月28日",    "2024年12月1日",      { 2, 1, 0 } },
+  { "ja",    "2025年3月28日",    "2024年12月1日",      { 2, 1, 0 } },
+  { "ko",    "2025년 3월 28일",  "2024년 12월 1일",    { 2, 1, 0 } },
+  { "ar",    "٢٨ مارس ٢٠٢٥",     "١ ديسمبر ٢٠٢٤",      { 0, 1, 2 } },
+  { "my",    "၂၀၂၅၊ မတ် ၂၈",     "၂၀၂၄၊ ဒီဇင်ဘာ ၁",     { 2, 1, 0 } },
+  { "vi",    "28 tháng 3, 2025", "1 tháng 12, 2024",   { 0, 1, 2 } },
+  { "tl",    "Marso 28, 2025",   "Disyembre 1, 2024",  { 1, 0, 2 } },
+  { "pt_BR", "28 de março de 2025", "1 de dezembro de 2024", { 0, 1, 2 } },
+};
+
+static void
+assert_order (const guint order[3],
+              const guint expected[3])
+{
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpuint (order[i], ==, expected[i]);
+}
+
+static void
+test_date_format (void)
+{
+  for (guint c = 0; c < G_N_ELEMENTS (date_cases); c++)
+    {
+      const DateCase *expected = &date_cases[c];
+      g_autofree char *date = NULL;
+      g_autofree char *first = NULL;
+      guint order[3] = { 9, 9, 9 };
+
+      sr_i18n_set_language (expected->lang);
+      date = sr_i18n_format_date (2025, 3, 28);
+      first = sr_i18n_format_date (2024, 12, 1);
+      g_assert_cmpstr (date, ==, expected->date);
+      g_assert_cmpstr (first, ==, expected->first);
+      sr_i18n_date_order (order);
+      assert_order (order, expected->order);
+    }
+  sr_i18n_reset_language ();
+}
+
+static void
+test_date_pattern (void)
+{
+  /* Each breaks the rule: the three placeholders once each, and no other
+   * '%'. printf would read the last ones as more arguments, or a write. */
+  static const char *const bad[] = {
+    "", "28 March 2025", "%s", "%1$s %1$s", "%1$s %2$s", "%1$s %1$s %3$s", "%4$s", "%n",
+    "%1$s %2$s %3$s %n", "%1$s %2$s %3$s %1$s", "%0$s %1$s %2$s %3$s",
+    "%1$s %2$s %3$d", "%1$s %2$s %3$", "%1$s %2$s %3$s%", "%1$s %2$s %3$s %%",
+    "%1$s %2$s %3$ls", "%1$s %2$s %3$*s", "%1$s %2$s %3$.2s", "%2$s %1$s, %3$s %4$s",
+    "\xff %1$s %2$s %3$s",
+  };
+  static const struct
+  {
+    const char *pattern;
+    const char *date;
+    guint       order[3];
+  } good[] = {
+    { "%2$s %1$s, %3$s",      "March 28, 2025",           { 1, 0, 2 } },
+    { "%3$s年%2$s%1$s日",     "2025年March28日",          { 2, 1, 0 } },
+    { "%1$s/%2$s/%3$s",       "28/March/2025",            { 0, 1, 2 } },
+    { "Le %1$s (%2$s) %3$s!", "Le 28 (March) 2025!",      { 0, 1, 2 } },
+    { "%3$s%1$s%2$s",         "202528March",              { 2, 0, 1 } },
+    { "%2$s%3$s %1$s",        "March2025 28",             { 1, 2, 0 } },
+  };
+
+  sr_i18n_set_language ("en");
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_autofree char *date = sr_i18n_format_date_with (good[i].pattern, 2025, 3, 28);
+      guint order[3] = { 9, 9, 9 };
+
+      g_assert_cmpstr (date, ==, good[i].date);
+      g_assert_true (sr_i18n_date_order_with (good[i].pattern, order));
+      assert_order (order, good[i].order);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *date = sr_i18n_format_date_with (bad[i], 2025, 3, 28);
+      guint order[3] = { 9, 9, 9 };
+
+      g_test_message ("pattern “%s”", bad[i]);
+      g_assert_cmpstr (date, ==, "March 28, 2025");
+      g_assert_false (sr_i18n_date_order_with (bad[i], order));
+      assert_order (order, date_cases[0].order);
+    }
+  {
+    g_autofree char *date = sr_i18n_format_date_with (NULL, 2025, 3, 28);
+    guint order[3] = { 9, 9, 9 };
+
+    g_assert_cmpstr (date, ==, "March 28, 2025");
+    g_assert_false (sr_i18n_date_order_with (NULL, order));
+    assert_order (order, date_cases[0].order);
+  }
+
+  /* A broken pattern in another language falls back to the English
+   * order, still with that language's month and digits. */
+  sr_i18n_set_language ("ar");
+  {
+    g_autofree char *date = sr_i18n_format_date_with ("%1$s %1$s", 2025, 3, 28);
+
+    g_assert_cmpstr (date, ==, "مارس ٢٨, ٢٠٢٥");
+  }
+
+  /* A day that is not in the calendar is a programming error. */
+  g_test_expect_message ("sr-i18n", G_LOG_LEVEL_CRITICAL, "*g_date_valid_dmy*");
+  g_assert_null (sr_i18n_format_date (2025, 2, 29));
+  g_test_assert_expected_messages ();
+  g_test_expect_message ("sr-i18n", G_LOG_LEVEL_CRITICAL, "*g_date_valid_dmy*");
+  g_assert_null (sr_i18n_format_date_with ("%1$s %2$s %3$s", 2025, 13, 1));
+  g_test_assert_expected_messages ();
+  sr_i18n_reset_language ();
+}
+
+static void
+test_date_parse (void)
+{
+  static const char *const bad[] = {
+    "", "2025", "2025-3-28", "2025-03-8", "25-03-28", "2025/03/28", "28-03-2025",
+    "2025-03-28 ", " 2025-03-28", "2025-03-28T00:00", "+025-03-28", "2025-+3-28",
+    "2025-02-29", "2024-02-30", "2025-04-31", "2025-13-01", "2025-00-10", "2025-03-00",
+    "2025-03-32", "0000-01-01", "２０２５-03-28", "2025-03-2\xff",
+  };
+  guint year = 1, month = 1, day = 1;
+
+  g_assert_true (sr_i18n_parse_date ("2025-03-28", &year, &month, &day));
+  g_assert_cmpuint (year, ==, 2025);
+  g_assert_cmpuint (month, ==, 3);
+  g_assert_cmpuint (day, ==, 28);
+  g_assert_true (sr_i18n_parse_date ("2024-02-29", &year, &month, &day));
+  g_assert_cmpuint (year, ==, 2024);
+  g_assert_cmpuint (month, ==, 2);
+  g_assert_cmpuint (day, ==, 29);
+  g_assert_true (sr_i18n_parse_date ("1900-12-31", &year, &month, &day));
+  g_assert_cmpuint (year, ==, 1900);
+  g_assert_cmpuint (month, ==, 12);
+  g_assert_cmpuint (day, ==, 31);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      year = month = day = 7;
+      g_test_message ("date “%s”", bad[i]);
+      g_assert_false (sr_i18n_parse_date (bad[i], &year, &month, &day));
+      /* Nothing is half-written. */
+      g_assert_cmpuint (year, ==, 7);
+      g_assert_cmpuint (month, ==, 7);
+      g_assert_cmpuint (day, ==, 7);
+      g_assert_null (sr_i18n_format_answer_date (bad[i]));
+    }
+  g_assert_false (sr_i18n_parse_date (NULL, &year, &month, &day));
+  g_assert_null (sr_i18n_format_answer_date (NULL));
+}
+
+/* The date question's three lists, in the order they are laid out: each
+ * is told by its length (a blank, then 31 days, 12 months or the years). */
+static void
+date_lists (SrQuestionPage *page,
+            guint           parts[3],
+            GtkDropDown    *lists[3])
+{
+  g_autoptr(GPtrArray) drop_downs = g_ptr_array_new ();
+
+  collect (GTK_WIDGET (page), GTK_TYPE_DROP_DOWN, drop_downs);
+  g_assert_cmpuint (drop_downs->len, ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      GtkDropDown *list = g_ptr_array_index (drop_downs, i);
+      guint n = g_list_model_get_n_items (gtk_drop_down_get_model (list));
+
+      g_assert_true (n == 32 || n == 13 || n > 32);
+      parts[i] = n == 32 ? 0 : n == 13 ? 1 : 2;
+      lists[i] = list;
+    }
+}
+
+/* Whether widget is focus, or holds it. */
+static gboolean
+has_focus_within (GtkWidget *widget,
+                  GtkWidget *focus)
+{
+  return focus != NULL && (focus == widget || gtk_widget_is_ancestor (focus, widget));
+}
+
+static void
+test_date_question (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  static const struct
+  {
+    const char *lang;
+    guint       order[3];
+    const char *date;
+  } cases[] = {
+    { "en",    { 1, 0, 2 }, "March 28, 2025" },
+    { "zh_CN", { 2, 1, 0 }, "2025年3月28日" },
+    { "ru",    { 0, 1, 2 }, "28 марта 2025 г." },
+    { "ar",    { 0, 1, 2 }, "٢٨ مارس ٢٠٢٥" },
+    { "my",    { 2, 1, 0 }, "၂၀၂၅၊ မတ် ၂၈" },
+  };
+  const char *captions[] = { "Day", "Month", "Year" };
+  SrWindow *window = fixture->window;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  guint this_year = (guint) g_date_time_get_year (now);
+
+  /* The year list reaches back from this year; 2025 must be in it. */
+  g_assert_cmpuint (this_year, >=, 2025);
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      SrQuestionPage *page;
+      SrAnswers *answers;
+      GtkDropDown *lists[3];
+      guint parts[3];
+      GtkWidget *edit;
+      GtkWidget *answer;
+      g_autofree char *shown = NULL;
+      g_autofree char *bad = NULL;
+
+      if (c > 0)
+        {
+          gtk_window_destroy (GTK_WINDOW (window));
+          pump ();
+          window = fixture->window = sr_window_new (NULL, fixture->outbox, SR_WINDOW_DESKTOP);
+          gtk_window_present (GTK_WINDOW (window));
+          wait_for_draw (window);
+        }
+      start (window, cases[c].lang);
+      skip_to (window, "role");
+      choose_option (window, "family");
+      click_action (window, "win.next");
+      skip_to (window, "last_contact");
+      page = current_question_page (window);
+
+      /* The lists and their captions, in the order of the language's date. */
+      date_lists (page, parts, lists);
+      assert_order (parts, cases[c].order);
+      for (guint i = 0; i < 3; i++)
+        {
+          GtkWidget *caption = gtk_widget_get_prev_sibling (GTK_WIDGET (lists[i]));
+
+          g_assert_true (GTK_IS_LABEL (caption));
+          g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (caption)), ==, T_(captions[parts[i]]));
+        }
+      /* Right to left, the row is mirrored: the first list is rightmost. */
+      {
+        double first = 0, last = 0, y = 0;
+
+        wait_for_draw (window);
+        g_assert_true (gtk_widget_translate_coordinates (GTK_WIDGET (lists[0]), GTK_WIDGET (window),
+                                                         0, 0, &first, &y));
+        g_assert_true (gtk_widget_translate_coordinates (GTK_WIDGET (lists[2]), GTK_WIDGET (window),
+                                                         0, 0, &last, &y));
+        if (sr_i18n_is_rtl (cases[c].lang))
+          g_assert_cmpfloat (first, >, last);
+        else
+          g_assert_cmpfloat (first, <, last);
+      }
+      /* Tab goes from one list to the next in the same order. */
+      gtk_widget_grab_focus (GTK_WIDGET (lists[0]));
+      g_assert_true (has_focus_within (GTK_WIDGET (lists[0]), gtk_window_get_focus (GTK_WINDOW (window))));
+      for (guint i = 1; i < 3; i++)
+        {
+          g_assert_true (gtk_widget_child_focus (GTK_WIDGET (window), GTK_DIR_TAB_FORWARD));
+          g_assert_true (has_focus_within (GTK_WIDGET (lists[i]),
+                                           gtk_window_get_focus (GTK_WINDOW (window))));
+        }
+
+      /* 28 March 2025, chosen in the lists whatever their order. */
+      for (guint i = 0; i < 3; i++)
+        gtk_drop_down_set_selected (lists[i], parts[i] == 0 ? 28 : parts[i] == 1 ? 3 : this_year - 2025 + 1);
+      pump ();
+      answers = sr_window_get_answers (window);
+      g_assert_cmpstr (sr_answers_get_text (answers, "last_contact"), ==, "2025-03-28");
+      screenshot (window, "date-question");
+
+      /* The review shows it as the language writes a date. */
+      shown = sr_review_format_answer (sr_question_page_get_question (page), answers, cases[c].lang);
+      g_assert_cmpstr (shown, ==, cases[c].date);
+      while (sr_window_get_page (window) == SR_PAGE_QUESTION)
+        click_action (window, "win.next");
+      g_assert_cmpint (sr_window_get_page (window), ==, SR_PAGE_REVIEW);
+      edit = find_by_name (window, "last_contact");
+      g_assert_nonnull (edit);
+      answer = gtk_widget_get_last_child (gtk_widget_get_prev_sibling (edit));
+      g_assert_true (GTK_IS_LABEL (answer));
+      g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (answer)), ==, cases[c].date);
+      scroll_to_widget (window, edit);
+      screenshot (window, "date-review");
+
+      /* An answer that is no date of the calendar is shown as it is. */
+      sr_answers_set_text (answers, "last_contact", "2025-02-30");
+      bad = sr_review_format_answer (sr_question_page_get_question (page), answers, cases[c].lang);
+      g_assert_cmpstr (bad, ==, "2025-02-30");
+      g_clear_pointer (&bad, g_free);
+      sr_answers_set_text (answers, "last_contact", "spring 2025");
+      bad = sr_review_format_answer (sr_question_page_get_question (page), answers, cases[c].lang);
+      g_assert_cmpstr (bad, ==, "spring 2025");
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2262,6 +2763,8 @@ main (int   argc,
   g_test_add ("/sr/ui/receipt-qr", Fixture, NULL, fixture_set_up, test_receipt_qr, fixture_tear_down);
   g_test_add ("/sr/ui/receipt-save", Fixture, NULL, fixture_set_up, test_receipt_save, fixture_tear_down);
   g_test_add_func ("/sr/ui/receipt-kiosk", test_receipt_kiosk);
+  g_test_add_func ("/sr/ui/urdu-face", test_urdu_face);
+  g_test_add ("/sr/ui/attachments", Fixture, NULL, fixture_set_up, test_attachments, fixture_tear_down);
   g_test_add ("/sr/ui/admin-pin", Fixture, NULL, fixture_set_up, test_admin_pin, fixture_tear_down);
   g_test_add ("/sr/ui/admin-export-ack", Fixture, NULL, fixture_set_up, test_admin_export_ack, fixture_tear_down);
   g_test_add_func ("/sr/ui/admin-provision", test_admin_provision);
@@ -2272,6 +2775,10 @@ main (int   argc,
   g_test_add ("/sr/ui/real-profile", Fixture, NULL, fixture_set_up, test_real_profile, fixture_tear_down);
   g_test_add ("/sr/ui/about-draft", Fixture, NULL, fixture_set_up, test_about_draft, fixture_tear_down);
   g_test_add_func ("/sr/ui/kiosk", test_kiosk);
+  g_test_add_func ("/sr/ui/date-format", test_date_format);
+  g_test_add_func ("/sr/ui/date-pattern", test_date_pattern);
+  g_test_add_func ("/sr/ui/date-parse", test_date_parse);
+  g_test_add ("/sr/ui/date-question", Fixture, NULL, fixture_set_up, test_date_question, fixture_tear_down);
 
   return g_test_run ();
 }

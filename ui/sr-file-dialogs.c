@@ -97,9 +97,11 @@ sr_file_dialog_open (GtkWidget        *parent,
     {
       g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
       g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
+      g_auto(GStrv) patterns = g_strsplit (pattern, ";", -1);
 
       gtk_file_filter_set_name (filter, filter_name);
-      gtk_file_filter_add_pattern (filter, pattern);
+      for (guint i = 0; patterns[i] != NULL; i++)
+        gtk_file_filter_add_pattern (filter, patterns[i]);
       gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
 
       gtk_file_filter_set_name (all, _("All files"));

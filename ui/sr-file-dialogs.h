@@ -20,7 +20,8 @@ GtkNativeDialog *sr_file_dialog_save   (GtkWidget        *parent,
                                         const char       *suggested_name,
                                         SrFileChosenFunc  func,
                                         gpointer          user_data);
-/* pattern: a glob such as "*.sra"; filter_name: what the dialog calls it. */
+/* pattern: a glob such as "*.sra", or several separated by ";";
+ * filter_name: what the dialog calls it. */
 GtkNativeDialog *sr_file_dialog_open   (GtkWidget        *parent,
                                         const char       *title,
                                         const char       *filter_name,

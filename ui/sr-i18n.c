@@ -3,6 +3,7 @@
 
 #include "sr-config.h"
 
+#include <fontconfig/fontconfig.h>
 #include <glib/gi18n.h>
 #include <gtk/gtk.h>
 #include <libintl.h>
@@ -57,6 +58,31 @@ static char *system_language;
 
 static void remember_system_language (void);
 
+/* Noto Nastaliq Urdu's Bold file (Noto 20201225, Debian 12's
+ * fonts-noto-core) declares the regular weight, so fontconfig hands it to
+ * regular Urdu text, and every Urdu word is drawn bold. The app's own
+ * fontconfig configuration is the system's plus a rule that leaves that
+ * file out; bold Urdu is then the Regular face, emboldened. Called before
+ * GTK makes its font map, which takes the configuration current then. */
+static void
+leave_out_mislabelled_fonts (void)
+{
+  static const char rule[] =
+    "<?xml version=\"1.0\"?>"
+    "<fontconfig><selectfont><rejectfont>"
+    "<glob>*/NotoNastaliqUrdu-Bold.ttf</glob>"
+    "</rejectfont></selectfont></fontconfig>";
+  FcConfig *config = FcInitLoadConfig ();
+
+  if (config == NULL)
+    return;
+  if (!FcConfigParseAndLoadFromMemory (config, (const FcChar8 *) rule, FcTrue)
+      || !FcConfigBuildFonts (config) || !FcConfigSetCurrent (config))
+    g_debug ("Could not leave the mislabelled Urdu Bold face out.");
+  /* FcConfigSetCurrent holds its own reference. */
+  FcConfigDestroy (config);
+}
+
 void
 sr_i18n_init (void)
 {
@@ -84,6 +110,7 @@ sr_i18n_init (void)
   textdomain (GETTEXT_PACKAGE);
 
   remember_system_language ();
+  leave_out_mislabelled_fonts ();
   /* See apply (): from here on LANGUAGE is only replaced, never added or
    * removed. */
   if (g_getenv ("LANGUAGE") == NULL)
@@ -228,11 +255,192 @@ sr_i18n_localize_digits (const char *text)
   return g_string_free (out, FALSE);
 }
 
+/* Dates. Translators own them: the month names as they stand inside a
+ * date, and one pattern that places the day, the month and the year. */
+
+/* The months as they stand inside a date; the month list of the date
+ * question has the standalone names. */
+static const char *const date_months[] = {
+  /* Translators: a month as it stands inside a full date (see the date
+   * pattern "%2$s %1$s, %3$s"): in the case the date needs (Russian
+   * "марта"), with its counter (Chinese "3月"), in lowercase if your
+   * language writes it so. The same for the eleven that follow. */
+  NC_("month in a date", "January"),
+  NC_("month in a date", "February"),
+  NC_("month in a date", "March"),
+  NC_("month in a date", "April"),
+  NC_("month in a date", "May"),
+  NC_("month in a date", "June"),
+  NC_("month in a date", "July"),
+  NC_("month in a date", "August"),
+  NC_("month in a date", "September"),
+  NC_("month in a date", "October"),
+  NC_("month in a date", "November"),
+  NC_("month in a date", "December"),
+};
+
+/* Translators: a full date, e.g. on the review page. %1$s is the day, %2$s
+ * the month (as translated with context "month in a date"), %3$s the year.
+ * Reorder them and add words as your language writes a date; the date
+ * question lists day, month and year in the order they take here. */
+static const char *const date_pattern_source = N_("%2$s %1$s, %3$s");
+
+/* Where each of the three placeholders of pattern stands: order[i] is the
+ * part (0 day, 1 month, 2 year) written i-th. FALSE unless the pattern is
+ * valid UTF-8 holding each of %1$s, %2$s and %3$s exactly once and no
+ * other '%' at all: a catalogue is data, and what it says is substituted
+ * here, never handed to printf. */
+static gboolean
+parse_date_pattern (const char *pattern,
+                    guint       order[3])
+{
+  gboolean seen[3] = { FALSE, FALSE, FALSE };
+  guint n = 0;
+
+  if (pattern == NULL || !g_utf8_validate (pattern, -1, NULL))
+    return FALSE;
+
+  for (const char *p = strchr (pattern, '%'); p != NULL; p = strchr (p + 4, '%'))
+    {
+      guint part;
+
+      if (p[1] < '1' || p[1] > '3' || p[2] != '$' || p[3] != 's')
+        return FALSE;
+      part = (guint) (p[1] - '1');
+      if (seen[part] || n == 3)
+        return FALSE;
+      seen[part] = TRUE;
+      order[n++] = part;
+    }
+
+  return n == 3;
+}
+
+/* pattern if it parses, else the source's; order as parse_date_pattern ()
+ * says. */
+static const char *
+usable_date_pattern (const char *pattern,
+                     guint       order[3])
+{
+  if (parse_date_pattern (pattern, order))
+    return pattern;
+
+  /* Not quoted: it may not even be UTF-8. */
+  g_debug ("A date pattern for %s is not usable; using the source's.", sr_i18n_get_language ());
+  if (!parse_date_pattern (date_pattern_source, order))
+    g_assert_not_reached ();
+  return date_pattern_source;
+}
+
+char *
+sr_i18n_format_date_with (const char *pattern,
+                          guint       year,
+                          guint       month,
+                          guint       day)
+{
+  guint order[3];
+  char day_text[16];
+  char year_text[16];
+  const char *parts[3];
+  GString *text;
+  g_autofree char *plain = NULL;
+
+  g_return_val_if_fail (year <= G_MAXUINT16, NULL);
+  g_return_val_if_fail (g_date_valid_dmy ((GDateDay) day, (GDateMonth) month, (GDateYear) year),
+                        NULL);
+
+  pattern = usable_date_pattern (pattern, order);
+  g_snprintf (day_text, sizeof day_text, "%u", day);
+  g_snprintf (year_text, sizeof year_text, "%u", year);
+  parts[0] = day_text;
+  parts[1] = g_dpgettext2 (GETTEXT_PACKAGE, "month in a date", date_months[month - 1]);
+  parts[2] = year_text;
+
+  /* The pattern parsed, so every '%' in it opens one of the three. */
+  text = g_string_sized_new (strlen (pattern) + 32);
+  for (const char *p = pattern; *p != '\0'; p++)
+    {
+      if (*p == '%')
+        {
+          g_string_append (text, parts[p[1] - '1']);
+          p += 3;
+        }
+      else
+        {
+          g_string_append_c (text, *p);
+        }
+    }
+  plain = g_string_free (text, FALSE);
+
+  /* The month too: a catalogue may write it with digits ("3月"). */
+  return sr_i18n_localize_digits (plain);
+}
+
+char *
+sr_i18n_format_date (guint year,
+                     guint month,
+                     guint day)
+{
+  return sr_i18n_format_date_with (_(date_pattern_source), year, month, day);
+}
+
+gboolean
+sr_i18n_date_order_with (const char *pattern,
+                         guint       order[3])
+{
+  return usable_date_pattern (pattern, order) == pattern;
+}
+
+void
+sr_i18n_date_order (guint order[3])
+{
+  usable_date_pattern (_(date_pattern_source), order);
+}
+
+gboolean
+sr_i18n_parse_date (const char *text,
+                    guint      *year,
+                    guint      *month,
+                    guint      *day)
+{
+  guint y, m, d;
+
+  if (text == NULL || strlen (text) != 10 || text[4] != '-' || text[7] != '-')
+    return FALSE;
+  for (guint i = 0; i < 10; i++)
+    if (i != 4 && i != 7 && !g_ascii_isdigit (text[i]))
+      return FALSE;
+
+  /* Each number stops at the '-' after it. */
+  y = (guint) g_ascii_strtoull (text, NULL, 10);
+  m = (guint) g_ascii_strtoull (text + 5, NULL, 10);
+  d = (guint) g_ascii_strtoull (text + 8, NULL, 10);
+  if (!g_date_valid_dmy ((GDateDay) d, (GDateMonth) m, (GDateYear) y))
+    return FALSE;
+
+  *year = y;
+  *month = m;
+  *day = d;
+  return TRUE;
+}
+
+char *
+sr_i18n_format_answer_date (const char *text)
+{
+  guint year, month, day;
+
+  if (!sr_i18n_parse_date (text, &year, &month, &day))
+    return NULL;
+  return sr_i18n_format_date (year, month, day);
+}
+
 gboolean
 sr_i18n_is_draft (void)
 {
-  /* The empty msgid looks up the catalogue's header. */
-  const char *header = dgettext (GETTEXT_PACKAGE, "");
+  /* The empty msgid looks up the catalogue's header. Named, not written
+   * out, so that xgettext does not take it for a message. */
+  static const char header_msgid[] = "";
+  const char *header = dgettext (GETTEXT_PACKAGE, header_msgid);
 
   if (header == NULL || *header == '\0')
     return FALSE;

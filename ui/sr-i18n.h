@@ -19,6 +19,35 @@ gboolean    sr_i18n_is_rtl          (const char *lang);
  * Bengali, Nepali). Only for numbers a person reads; never for receipt
  * codes, commands or anything typed back. */
 char       *sr_i18n_localize_digits (const char *text);
+/* A date in the language in use, as its catalogue writes one ("March 28,
+ * 2025", "28 марта 2025 г.", "2025年3月28日"), in its digits. The day must
+ * be in the calendar. */
+char       *sr_i18n_format_date     (guint       year,
+                                     guint       month,
+                                     guint       day);
+/* The order the language writes a date in: order[i] is the part shown
+ * i-th, 0 for the day, 1 the month, 2 the year. */
+void        sr_i18n_date_order      (guint       order[3]);
+/* The two above with a date pattern of the catalogue's form ("%2$s %1$s,
+ * %3$s": %1$s the day, %2$s the month, %3$s the year) in place of the
+ * catalogue's own. A pattern without each of the three exactly once, or
+ * with any other '%', is not used: the source's English one is, and
+ * sr_i18n_date_order_with () returns FALSE. */
+char       *sr_i18n_format_date_with (const char *pattern,
+                                      guint       year,
+                                      guint       month,
+                                      guint       day);
+gboolean    sr_i18n_date_order_with (const char *pattern,
+                                     guint       order[3]);
+/* A date as the form stores it, "YYYY-MM-DD", split into numbers; FALSE
+ * for anything else, a day that is not in the calendar included. */
+gboolean    sr_i18n_parse_date      (const char *text,
+                                     guint      *year,
+                                     guint      *month,
+                                     guint      *day);
+/* A stored "YYYY-MM-DD" answer as sr_i18n_format_date () writes it, or
+ * NULL when text is not such a date. */
+char       *sr_i18n_format_answer_date (const char *text);
 /* Switches gettext and the default text direction to lang. Widgets built
  * afterwards use it; callers rebuild what they show. */
 void        sr_i18n_set_language    (const char *lang);

@@ -542,6 +542,7 @@ build_date (SrQuestionPage *self)
   g_auto(GStrv) year_items = NULL;
   GtkWidget *row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
   guint this_year = current_year ();
+  guint order[3];
 
   /* Translators: shown in a date list when no day, month or year is chosen. */
   g_strv_builder_add (days, _("—"));
@@ -574,9 +575,25 @@ build_date (SrQuestionPage *self)
   month_items = g_strv_builder_end (months);
   year_items = g_strv_builder_end (years);
 
-  self->day = make_date_part (self, GTK_BOX (row), _("Day"), (const char *const *) day_items);
-  self->month = make_date_part (self, GTK_BOX (row), _("Month"), (const char *const *) month_items);
-  self->year = make_date_part (self, GTK_BOX (row), _("Year"), (const char *const *) year_items);
+  /* In the order the language writes a date, so that the lists read as
+   * one; keyboard focus follows the same order. A right-to-left language
+   * gets the row mirrored by GTK. */
+  sr_i18n_date_order (order);
+  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+    switch (order[i])
+      {
+      case 0:
+        self->day = make_date_part (self, GTK_BOX (row), _("Day"), (const char *const *) day_items);
+        break;
+      case 1:
+        self->month = make_date_part (self, GTK_BOX (row), _("Month"),
+                                      (const char *const *) month_items);
+        break;
+      case 2:
+      default:
+        self->year = make_date_part (self, GTK_BOX (row), _("Year"), (const char *const *) year_items);
+        break;
+      }
   gtk_box_append (self->editor_box, row);
 }
 
@@ -824,29 +841,6 @@ build_country (SrQuestionPage *self)
 
 /* Putting the stored answer into the controls */
 
-/* An answer of the form YYYY-MM-DD (as the form format stores dates),
- * split into numbers; FALSE for anything else. */
-static gboolean
-parse_date (const char *text,
-            guint      *year,
-            guint      *month,
-            guint      *day)
-{
-  static const guint8 digits[] = { 0, 1, 2, 3, 5, 6, 8, 9 };
-
-  if (text == NULL || strlen (text) != 10 || text[4] != '-' || text[7] != '-')
-    return FALSE;
-  for (guint i = 0; i < G_N_ELEMENTS (digits); i++)
-    if (!g_ascii_isdigit (text[digits[i]]))
-      return FALSE;
-
-  *year = (guint) g_ascii_digit_value (text[0]) * 1000 + (guint) g_ascii_digit_value (text[1]) * 100 +
-          (guint) g_ascii_digit_value (text[2]) * 10 + (guint) g_ascii_digit_value (text[3]);
-  *month = (guint) g_ascii_digit_value (text[5]) * 10 + (guint) g_ascii_digit_value (text[6]);
-  *day = (guint) g_ascii_digit_value (text[8]) * 10 + (guint) g_ascii_digit_value (text[9]);
-  return TRUE;
-}
-
 static void
 show_answer (SrQuestionPage *self)
 {
@@ -910,9 +904,8 @@ show_answer (SrQuestionPage *self)
         const char *text = sr_answers_get_text (answers, id);
         guint year = 0, month = 0, day = 0;
 
-        if (parse_date (text, &year, &month, &day)
-            && year <= current_year () && current_year () - year < DATE_YEARS
-            && month >= 1 && month <= 12 && day >= 1 && day <= 31)
+        if (sr_i18n_parse_date (text, &year, &month, &day)
+            && year <= current_year () && current_year () - year < DATE_YEARS)
           {
             gtk_drop_down_set_selected (self->day, day);
             gtk_drop_down_set_selected (self->month, month);

@@ -466,7 +466,8 @@ GtkWidget *
 sr_receipt_page_new (const char *receipt,
                      const char *organisation,
                      GBytes     *envelope,
-                     gboolean    can_save)
+                     gboolean    can_save,
+                     gboolean    offer_qr)
 {
   SrReceiptPage *self;
   g_autofree char *sent = NULL;
@@ -489,7 +490,8 @@ sr_receipt_page_new (const char *receipt,
   if (envelope != NULL)
     {
       self->envelope = g_bytes_ref (envelope);
-      set_up_qr (self);
+      if (offer_qr)
+        set_up_qr (self);
       gtk_widget_set_visible (self->save_box, can_save);
       gtk_widget_set_sensitive (GTK_WIDGET (self->save_images_button), self->parts != NULL);
       gtk_widget_set_sensitive (GTK_WIDGET (self->print_button), self->parts != NULL);

@@ -12,11 +12,13 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (SrReceiptPage, sr_receipt_page, SR, RECEIPT_PAGE, AdwBin)
 
 /* envelope (the sealed report) may be NULL: then only the code shows.
- * can_save adds the desktop's file, image and print buttons. */
+ * can_save adds the desktop's file, image and print buttons. offer_qr is
+ * FALSE for a report with photos, which leaves only as a file. */
 GtkWidget         *sr_receipt_page_new          (const char    *receipt,
                                                  const char    *organisation,
                                                  GBytes        *envelope,
-                                                 gboolean       can_save);
+                                                 gboolean       can_save,
+                                                 gboolean       offer_qr);
 const char        *sr_receipt_page_get_receipt  (SrReceiptPage *self);
 
 /* The QR parts: how many, which one shows (0-based), and its image. */

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sr-attachments.h"
 #include "sr-countries.h"
 #include "sr-i18n.h"
 #include "sr-question-page.h"
@@ -16,6 +17,9 @@ struct _SrReviewPage
   AdwBin      parent_instance;
 
   GtkListBox *list_box;
+  GtkBox     *content;
+  /* Desktop mode only: photos and screenshots. */
+  GtkWidget  *attachments;
   /* The labels showing answers, to empty them on quick exit. */
   GPtrArray  *answer_labels;
 };
@@ -90,9 +94,17 @@ sr_review_format_answer (SrQuestion *question,
     case SR_QUESTION_CONSENT:
       return g_strdup (sr_answers_get_bool (answers, id) ? _("Yes") : _("No"));
 
+    case SR_QUESTION_DATE:
+      {
+        const char *text = sr_answers_get_text (answers, id);
+        char *date = sr_i18n_format_answer_date (text);
+
+        /* Anything but a date of the calendar is shown as it was given. */
+        return date != NULL ? date : g_strdup (text);
+      }
+
     case SR_QUESTION_SHORT_TEXT:
     case SR_QUESTION_LONG_TEXT:
-    case SR_QUESTION_DATE:
     case SR_QUESTION_INFO:
     default:
       return g_strdup (sr_answers_get_text (answers, id));
@@ -209,6 +221,28 @@ sr_review_page_update (SrReviewPage *self,
 
       gtk_list_box_append (self->list_box, make_row (self, question, answers, lang));
     }
+
+  if (self->attachments != NULL)
+    sr_attachments_set_answers (SR_ATTACHMENTS (self->attachments), answers);
+}
+
+void
+sr_review_page_enable_attachments (SrReviewPage *self)
+{
+  g_return_if_fail (SR_IS_REVIEW_PAGE (self));
+
+  if (self->attachments != NULL)
+    return;
+  self->attachments = sr_attachments_new ();
+  gtk_box_append (self->content, self->attachments);
+}
+
+GtkWidget *
+sr_review_page_get_attachments (SrReviewPage *self)
+{
+  g_return_val_if_fail (SR_IS_REVIEW_PAGE (self), NULL);
+
+  return self->attachments;
 }
 
 void
@@ -219,6 +253,8 @@ sr_review_page_wipe (SrReviewPage *self)
   for (guint i = 0; i < self->answer_labels->len; i++)
     gtk_label_set_text (g_ptr_array_index (self->answer_labels, i), "");
   g_ptr_array_set_size (self->answer_labels, 0);
+  if (self->attachments != NULL)
+    sr_attachments_set_answers (SR_ATTACHMENTS (self->attachments), NULL);
 }
 
 static void
@@ -253,6 +289,7 @@ sr_review_page_class_init (SrReviewPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/safereport/SafeReport/sr-review-page.ui");
   gtk_widget_class_bind_template_child (widget_class, SrReviewPage, list_box);
+  gtk_widget_class_bind_template_child (widget_class, SrReviewPage, content);
 }
 
 static void

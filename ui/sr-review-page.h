@@ -19,7 +19,12 @@ void       sr_review_page_update (SrReviewPage *self,
                                   SrForm       *form,
                                   SrAnswers    *answers,
                                   const char   *lang);
-/* Removes every answer from the screen. */
+/* Desktop mode: adds the photos section (sr-attachments.h) under the
+ * answers. It shows the answers given to sr_review_page_update. */
+void       sr_review_page_enable_attachments (SrReviewPage *self);
+/* The photos section, or NULL when not enabled. */
+GtkWidget *sr_review_page_get_attachments (SrReviewPage *self);
+/* Removes every answer (and photo) from the screen. */
 void       sr_review_page_wipe   (SrReviewPage *self);
 
 /* An answer as a person reads it: option labels, country names, "Yes". */

@@ -79,6 +79,7 @@ struct _SrWindow
   guint              generation;         /* bumped by every wipe; a late result is dropped */
   char              *receipt;
   GBytes            *envelope;           /* the sealed report behind the receipt */
+  gboolean           receipt_has_photos; /* it then leaves only as a file */
 
   /* Idle wipe */
   guint              idle_timeout;

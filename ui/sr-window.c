@@ -357,6 +357,9 @@ build_pages (SrWindow *self)
   update_sections (self);
 
   self->review_page = sr_review_page_new ();
+  /* Photos come from files, and a kiosk offers no files to choose from. */
+  if (!self->kiosk)
+    sr_review_page_enable_attachments (SR_REVIEW_PAGE (self->review_page));
   g_signal_connect (self->review_page, "edit", G_CALLBACK (on_review_edit), self);
   gtk_stack_add_named (self->stack, self->review_page, "review");
 
@@ -370,7 +373,7 @@ build_pages (SrWindow *self)
   if (self->receipt != NULL)
     {
       self->receipt_page = sr_receipt_page_new (self->receipt, organisation, self->envelope,
-                                                !self->kiosk);
+                                                !self->kiosk, !self->receipt_has_photos);
       gtk_stack_add_named (self->stack, self->receipt_page, "receipt");
     }
 
@@ -947,6 +950,7 @@ sr_window_reset (SrWindow *self)
     }
   g_clear_pointer (&self->receipt, sr_wipe_string_free);
   g_clear_pointer (&self->envelope, g_bytes_unref);
+  self->receipt_has_photos = FALSE;
 
   /* How the last person liked the text says something about them too. */
   sr_window_set_large_text (self, FALSE);
@@ -1054,6 +1058,9 @@ on_sealed (GObject      *source,
        * emptied, and only the receipt stays on screen. */
       self->receipt = g_steal_pointer (&receipt);
       self->envelope = g_steal_pointer (&job->envelope);
+      /* Photos make a report far too large for QR codes: it leaves as a
+       * file only. */
+      self->receipt_has_photos = sr_answers_get_n_attachments (job->answers) > 0;
       self->answers = sr_answers_new (sr_form_get_id (self->form),
                                       answers_language (self, self->lang));
       build_pages (self);

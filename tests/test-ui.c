@@ -1269,16 +1269,16 @@ count_photo_rows (SrAttachments *attachments)
 }
 
 static GFile *
-write_file (const char   *dir,
-            const char   *name,
-            const guint8 *data,
-            gsize         len)
+write_temp (const char *dir,
+            const char *name,
+            GBytes     *bytes)
 {
   g_autofree char *path = g_build_filename (dir, name, NULL);
   g_autoptr(GError) error = NULL;
 
-  g_file_set_contents (path, (const char *) data, (gssize) len, &error);
+  g_file_set_contents (path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &error);
   g_assert_no_error (error);
+
   return g_file_new_for_path (path);
 }
 
@@ -1288,11 +1288,9 @@ test_attachments (Fixture       *fixture,
 {
   SrWindow *window = fixture->window;
   g_autoptr(GBytes) photo_bytes = sr_test_make_photo (900, 600, 6, PHOTO_SECRET);
-  g_autoptr(GFile) photo = write_file (fixture->dir, "photo.jpg",
-                                       g_bytes_get_data (photo_bytes, NULL),
-                                       g_bytes_get_size (photo_bytes));
-  g_autoptr(GFile) not_photo = write_file (fixture->dir, "list.png",
-                                           (const guint8 *) "names and numbers\n", 18);
+  g_autoptr(GBytes) not_photo_bytes = g_bytes_new_static ("names and numbers\n", 18);
+  g_autoptr(GFile) photo = write_temp (fixture->dir, "photo.jpg", photo_bytes);
+  g_autoptr(GFile) not_photo = write_temp (fixture->dir, "list.png", not_photo_bytes);
   g_autoptr(SrAttachments) attachments = NULL;
   g_autoptr(SrAnswers) sent = NULL;
   g_autofree char *receipt = NULL;
@@ -1843,20 +1841,6 @@ make_ack (SrOrgSecret *secret,
   g_assert_no_error (error);
 
   return ack;
-}
-
-static GFile *
-write_temp (const char *dir,
-            const char *name,
-            GBytes     *bytes)
-{
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  g_autoptr(GError) error = NULL;
-
-  g_file_set_contents (path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &error);
-  g_assert_no_error (error);
-
-  return g_file_new_for_path (path);
 }
 
 static void

@@ -1337,6 +1337,18 @@ test_attachments (Fixture       *fixture,
   g_assert_cmpuint (sr_answers_get_n_attachments (sr_window_get_answers (window)), ==, 1);
   g_assert_cmpuint (count_photo_rows (attachments), ==, 1);
 
+  /* A person who goes back to a question while a photo is prepared finds
+   * it on the review page when they return. */
+  sr_attachments_add_file (attachments, photo);
+  click_action (window, "win.back");
+  g_assert_cmpint (sr_window_get_page (window), !=, SR_PAGE_REVIEW);
+  click_action (window, "win.next");
+  g_assert_cmpint (sr_window_get_page (window), ==, SR_PAGE_REVIEW);
+  wait_for_photo (attachments);
+  g_assert_cmpuint (sr_answers_get_n_attachments (sr_window_get_answers (window)), ==, 2);
+  g_assert_cmpuint (count_photo_rows (attachments), ==, 2);
+  sr_answers_remove_attachment (sr_window_get_answers (window), 1);
+
   /* Quick exit while a photo is still being prepared: the photos go with
    * the answers, and the late one is attached to nothing. */
   sr_attachments_add_file (attachments, photo);

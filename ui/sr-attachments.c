@@ -335,7 +335,11 @@ sr_attachments_set_answers (SrAttachments *self,
 {
   g_return_if_fail (SR_IS_ATTACHMENTS (self));
 
-  self->generation++;
+  /* The review page shows the same answers again after an edit: a photo
+   * still being prepared for them is kept. Other answers (or none, after
+   * a quick exit, which always comes first) drop it. */
+  if (answers != self->answers)
+    self->generation++;
   self->answers = answers;
   if (answers == NULL && self->dialog != NULL)
     g_clear_pointer (&self->dialog, sr_file_dialog_cancel);

@@ -185,12 +185,21 @@ make_row (SrReviewPage *self,
   return row;
 }
 
+/* Empties the labels that showed answers, before they are dropped. */
+static void
+wipe_labels (SrReviewPage *self)
+{
+  for (guint i = 0; i < self->answer_labels->len; i++)
+    gtk_label_set_text (g_ptr_array_index (self->answer_labels, i), "");
+  g_ptr_array_set_size (self->answer_labels, 0);
+}
+
 static void
 remove_rows (SrReviewPage *self)
 {
   GtkWidget *child;
 
-  sr_review_page_wipe (self);
+  wipe_labels (self);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list_box))) != NULL)
     gtk_list_box_remove (self->list_box, child);
 }
@@ -250,9 +259,7 @@ sr_review_page_wipe (SrReviewPage *self)
 {
   g_return_if_fail (SR_IS_REVIEW_PAGE (self));
 
-  for (guint i = 0; i < self->answer_labels->len; i++)
-    gtk_label_set_text (g_ptr_array_index (self->answer_labels, i), "");
-  g_ptr_array_set_size (self->answer_labels, 0);
+  wipe_labels (self);
   if (self->attachments != NULL)
     sr_attachments_set_answers (SR_ATTACHMENTS (self->attachments), NULL);
 }

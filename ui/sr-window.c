@@ -976,7 +976,10 @@ sr_window_reset (SrWindow *self)
   else
     {
       self->answers = sr_answers_new (sr_form_get_id (self->form), answers_language (self, self->lang));
-      build_pages (self);
+      /* The language chooser is the only way on, and choosing builds the
+       * pages in the language chosen: building them here as well would
+       * only delay the first frame (docs/BENCHMARKS.md). */
+      remove_pages (self);
       self->page = SR_PAGE_PROBLEM;
       show_page (self, SR_PAGE_LANGUAGE, NO_QUESTION);
     }

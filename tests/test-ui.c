@@ -1147,8 +1147,8 @@ long_story (guint n_chars)
 
 /* Fills the role and the story, skips the rest, seals: returns the
  * receipt. */
-static char *
-file_report (SrWindow   *window,
+static void
+fill_report (SrWindow   *window,
              const char *story)
 {
   start (window, test_lang ());
@@ -1160,7 +1160,14 @@ file_report (SrWindow   *window,
   pump ();
   while (sr_window_get_page (window) == SR_PAGE_QUESTION)
     click_action (window, "win.next");
+  g_assert_cmpint (sr_window_get_page (window), ==, SR_PAGE_REVIEW);
+}
 
+static char *
+file_report (SrWindow   *window,
+             const char *story)
+{
+  fill_report (window, story);
   return review_and_seal (window);
 }
 
@@ -1361,15 +1368,7 @@ test_attachments (Fixture       *fixture,
 
   /* Sealed with a photo: the organisation gets the picture, re-encoded,
    * without its position. */
-  start (window, "en");
-  skip_to (window, "role");
-  choose_option (window, "survivor");
-  click_action (window, "win.next");
-  skip_to (window, "narrative");
-  gtk_text_buffer_set_text (narrative_buffer (window), NARRATIVE, -1);
-  pump ();
-  while (sr_window_get_page (window) == SR_PAGE_QUESTION)
-    click_action (window, "win.next");
+  fill_report (window, NARRATIVE);
   attachments = g_object_ref (SR_ATTACHMENTS (find_by_type (window, SR_TYPE_ATTACHMENTS)));
   sr_attachments_add_file (attachments, photo);
   wait_for_photo (attachments);

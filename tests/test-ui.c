@@ -2402,7 +2402,8 @@ test_about_draft (Fixture       *fixture,
 }
 
 /* Dates as the language writes them. The expected strings are the spec:
- * CLDR's long date of each language (Gregorian), in its digits. */
+ * CLDR's long date of each language (Gregorian), in its digits; Thai's
+ * is in the Buddhist era, with the era's name (see test_date_era). */
 
 typedef struct
 {
@@ -2423,6 +2424,7 @@ static const DateCase date_cases[] = {
   { "vi",    "28 tháng 3, 2025", "1 tháng 12, 2024",   { 0, 1, 2 } },
   { "tl",    "Marso 28, 2025",   "Disyembre 1, 2024",  { 1, 0, 2 } },
   { "pt_BR", "28 de março de 2025", "1 de dezembro de 2024", { 0, 1, 2 } },
+  { "th",    "28 มีนาคม พ.ศ. 2568", "1 ธันวาคม พ.ศ. 2567", { 0, 1, 2 } },
 };
 
 static void
@@ -2528,6 +2530,48 @@ test_date_pattern (void)
   sr_i18n_reset_language ();
 }
 
+/* Thai readers count years in the Buddhist era, 543 years ahead of the
+ * Gregorian count (CLDR's calendar preference for Thailand); what is
+ * stored stays Gregorian, and every other language keeps that year. */
+static void
+test_date_era (void)
+{
+  static const struct
+  {
+    const char *lang;
+    guint       year;  /* 2025 as the language counts it */
+    const char *with;  /* 2025-03-28 with the pattern "%1$s/%2$s/%3$s" */
+  } cases[] = {
+    { "th", 2568, "28/มีนาคม/2568" },
+    { "en", 2025, "28/March/2025" },
+    { "my", 2025, "၂၈/မတ်/၂၀၂၅" },
+  };
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      g_autofree char *with = NULL;
+
+      sr_i18n_set_language (cases[c].lang);
+      g_assert_cmpuint (sr_i18n_display_year (2025), ==, cases[c].year);
+      g_assert_cmpuint (sr_i18n_display_year (1976), ==, cases[c].year - 49);
+      /* The era is the language's, whatever the pattern. */
+      with = sr_i18n_format_date_with ("%1$s/%2$s/%3$s", 2025, 3, 28);
+      g_assert_cmpstr (with, ==, cases[c].with);
+    }
+
+  /* The review's date, from the stored answer: the Buddhist year, never
+   * the Gregorian one. */
+  sr_i18n_set_language ("th");
+  {
+    g_autofree char *date = sr_i18n_format_answer_date ("2025-03-28");
+
+    g_assert_cmpstr (date, ==, "28 มีนาคม พ.ศ. 2568");
+    g_assert_nonnull (strstr (date, "2568"));
+    g_assert_null (strstr (date, "2025"));
+  }
+  sr_i18n_reset_language ();
+}
+
 static void
 test_date_parse (void)
 {
@@ -2589,6 +2633,41 @@ date_lists (SrQuestionPage *page,
     }
 }
 
+/* The text of a date list's item. */
+static const char *
+list_item (GtkDropDown *list,
+           guint        position)
+{
+  return gtk_string_list_get_string (GTK_STRING_LIST (gtk_drop_down_get_model (list)), position);
+}
+
+/* Where a date list shows text, or GTK_INVALID_LIST_POSITION. */
+static guint
+list_find (GtkDropDown *list,
+           const char  *text)
+{
+  guint n = g_list_model_get_n_items (gtk_drop_down_get_model (list));
+
+  for (guint i = 0; i < n; i++)
+    if (g_strcmp0 (list_item (list, i), text) == 0)
+      return i;
+  return GTK_INVALID_LIST_POSITION;
+}
+
+/* The date question's year list. */
+static GtkDropDown *
+year_list (SrQuestionPage *page)
+{
+  GtkDropDown *lists[3];
+  guint parts[3];
+
+  date_lists (page, parts, lists);
+  for (guint i = 0; i < 3; i++)
+    if (parts[i] == 2)
+      return lists[i];
+  g_assert_not_reached ();
+}
+
 /* Whether widget is focus, or holds it. */
 static gboolean
 has_focus_within (GtkWidget *widget,
@@ -2606,12 +2685,15 @@ test_date_question (Fixture       *fixture,
     const char *lang;
     guint       order[3];
     const char *date;
+    const char *year;  /* 2025 as the year list shows it */
+    guint       era;   /* what the language adds to a Gregorian year */
   } cases[] = {
-    { "en",    { 1, 0, 2 }, "March 28, 2025" },
-    { "zh_CN", { 2, 1, 0 }, "2025年3月28日" },
-    { "ru",    { 0, 1, 2 }, "28 марта 2025 г." },
-    { "ar",    { 0, 1, 2 }, "٢٨ مارس ٢٠٢٥" },
-    { "my",    { 2, 1, 0 }, "၂၀၂၅၊ မတ် ၂၈" },
+    { "en",    { 1, 0, 2 }, "March 28, 2025",      "2025", 0 },
+    { "zh_CN", { 2, 1, 0 }, "2025年3月28日",       "2025", 0 },
+    { "ru",    { 0, 1, 2 }, "28 марта 2025 г.",    "2025", 0 },
+    { "ar",    { 0, 1, 2 }, "٢٨ مارس ٢٠٢٥",        "٢٠٢٥", 0 },
+    { "my",    { 2, 1, 0 }, "၂၀၂၅၊ မတ် ၂၈",        "၂၀၂၅", 0 },
+    { "th",    { 0, 1, 2 }, "28 มีนาคม พ.ศ. 2568", "2568", 543 },
   };
   const char *captions[] = { "Day", "Month", "Year" };
   SrWindow *window = fixture->window;
@@ -2629,6 +2711,7 @@ test_date_question (Fixture       *fixture,
       guint parts[3];
       GtkWidget *edit;
       GtkWidget *answer;
+      guint year = GTK_INVALID_LIST_POSITION;
       g_autofree char *shown = NULL;
       g_autofree char *bad = NULL;
 
@@ -2681,9 +2764,22 @@ test_date_question (Fixture       *fixture,
                                            gtk_window_get_focus (GTK_WINDOW (window))));
         }
 
+      /* The years count back from this one, as the language counts them. */
+      for (guint i = 0; i < 3; i++)
+        if (parts[i] == 2)
+          {
+            g_autofree char *number = g_strdup_printf ("%u", this_year + cases[c].era);
+            g_autofree char *first = sr_i18n_localize_digits (number);
+
+            g_assert_cmpstr (list_item (lists[i], 0), ==, T_("—"));
+            g_assert_cmpstr (list_item (lists[i], 1), ==, first);
+            year = list_find (lists[i], cases[c].year);
+          }
+      g_assert_cmpuint (year, ==, this_year - 2025 + 1);
+
       /* 28 March 2025, chosen in the lists whatever their order. */
       for (guint i = 0; i < 3; i++)
-        gtk_drop_down_set_selected (lists[i], parts[i] == 0 ? 28 : parts[i] == 1 ? 3 : this_year - 2025 + 1);
+        gtk_drop_down_set_selected (lists[i], parts[i] == 0 ? 28 : parts[i] == 1 ? 3 : year);
       pump ();
       answers = sr_window_get_answers (window);
       g_assert_cmpstr (sr_answers_get_text (answers, "last_contact"), ==, "2025-03-28");
@@ -2712,6 +2808,86 @@ test_date_question (Fixture       *fixture,
       bad = sr_review_format_answer (sr_question_page_get_question (page), answers, cases[c].lang);
       g_assert_cmpstr (bad, ==, "spring 2025");
     }
+}
+
+/* The date question's stored answer. */
+static const char *
+stored_date (SrWindow *window)
+{
+  return sr_answers_get_text (sr_window_get_answers (window), "last_contact");
+}
+
+/* The answer of the date question is Gregorian whatever era its year list
+ * shows, and comes back into the lists in each language. */
+static void
+test_date_era_question (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  SrWindow *window = fixture->window;
+  GtkDropDown *lists[3];
+  guint parts[3];
+  GtkDropDown *years;
+  GtkWidget *edit;
+  GtkWidget *answer;
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  guint this_year = (guint) g_date_time_get_year (now);
+  g_autofree char *first = g_strdup_printf ("%u", this_year + 543);
+
+  g_assert_cmpuint (this_year, >=, 2025);
+
+  /* 28 March 2025, chosen in English. */
+  start (window, "en");
+  skip_to (window, "role");
+  choose_option (window, "family");
+  click_action (window, "win.next");
+  skip_to (window, "last_contact");
+  date_lists (current_question_page (window), parts, lists);
+  for (guint i = 0; i < 3; i++)
+    {
+      guint position = parts[i] == 0 ? 28 : parts[i] == 1 ? 3 : list_find (lists[i], "2025");
+
+      gtk_drop_down_set_selected (lists[i], position);
+    }
+  pump ();
+  g_assert_cmpstr (stored_date (window), ==, "2025-03-28");
+
+  /* In Thai, the question is built again from the answer: the Buddhist
+   * year is chosen. */
+  click_action (window, "win.language");
+  choose_language (window, "th");
+  g_assert_cmpstr (current_question_id (window), ==, "last_contact");
+  years = year_list (current_question_page (window));
+  g_assert_cmpstr (list_item (years, 1), ==, first);
+  g_assert_cmpstr (list_item (years, gtk_drop_down_get_selected (years)), ==, "2568");
+  g_assert_cmpstr (stored_date (window), ==, "2025-03-28");
+
+  /* Choosing a Buddhist year stores the Gregorian one. */
+  gtk_drop_down_set_selected (years, list_find (years, "2567"));
+  pump ();
+  g_assert_cmpstr (stored_date (window), ==, "2024-03-28");
+
+  /* Burmese shows the same answer in the Gregorian year. */
+  click_action (window, "win.language");
+  choose_language (window, "my");
+  g_assert_cmpstr (current_question_id (window), ==, "last_contact");
+  years = year_list (current_question_page (window));
+  g_assert_cmpstr (list_item (years, gtk_drop_down_get_selected (years)), ==, "၂၀၂၄");
+  g_assert_cmpuint (list_find (years, "၂၅၆၇"), ==, GTK_INVALID_LIST_POSITION);
+
+  /* Back in Thai, the review writes it in the Buddhist era. */
+  click_action (window, "win.language");
+  choose_language (window, "th");
+  years = year_list (current_question_page (window));
+  g_assert_cmpstr (list_item (years, gtk_drop_down_get_selected (years)), ==, "2567");
+  while (sr_window_get_page (window) == SR_PAGE_QUESTION)
+    click_action (window, "win.next");
+  g_assert_cmpint (sr_window_get_page (window), ==, SR_PAGE_REVIEW);
+  edit = find_by_name (window, "last_contact");
+  g_assert_nonnull (edit);
+  answer = gtk_widget_get_last_child (gtk_widget_get_prev_sibling (edit));
+  g_assert_true (GTK_IS_LABEL (answer));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (answer)), ==, "28 มีนาคม พ.ศ. 2567");
+  g_assert_cmpstr (stored_date (window), ==, "2024-03-28");
 }
 
 int
@@ -2772,8 +2948,11 @@ main (int   argc,
   g_test_add_func ("/sr/ui/kiosk", test_kiosk);
   g_test_add_func ("/sr/ui/date-format", test_date_format);
   g_test_add_func ("/sr/ui/date-pattern", test_date_pattern);
+  g_test_add_func ("/sr/ui/date-era", test_date_era);
   g_test_add_func ("/sr/ui/date-parse", test_date_parse);
   g_test_add ("/sr/ui/date-question", Fixture, NULL, fixture_set_up, test_date_question, fixture_tear_down);
+  g_test_add ("/sr/ui/date-era-question", Fixture, NULL, fixture_set_up, test_date_era_question,
+              fixture_tear_down);
 
   return g_test_run ();
 }

@@ -255,6 +255,34 @@ sr_i18n_localize_digits (const char *text)
   return g_string_free (out, FALSE);
 }
 
+/* The languages whose readers count years from another epoch than the
+ * Gregorian calendar's, and what that adds to a Gregorian year. CLDR's
+ * calendar preference for Thailand is "buddhist gregorian": Thai readers
+ * count in the Buddhist era (BE). Only the number moves; the era's name
+ * ("พ.ศ.") is the catalogue's, in its date pattern, and every year the app
+ * stores stays Gregorian. Every other language keeps the Gregorian year. */
+static const struct
+{
+  const char *lang;
+  guint       offset;
+} year_eras[] = {
+  { "th", 543 },   /* Buddhist era: 2025 is BE 2568 */
+};
+
+guint
+sr_i18n_display_year (guint gregorian_year)
+{
+  const char *lang = sr_i18n_get_language ();
+
+  g_return_val_if_fail (gregorian_year <= G_MAXUINT16, gregorian_year);
+
+  for (guint i = 0; i < G_N_ELEMENTS (year_eras); i++)
+    if (g_str_equal (year_eras[i].lang, lang))
+      return gregorian_year + year_eras[i].offset;
+
+  return gregorian_year;
+}
+
 /* Dates. Translators own them: the month names as they stand inside a
  * date, and one pattern that places the day, the month and the year. */
 
@@ -351,7 +379,8 @@ sr_i18n_format_date_with (const char *pattern,
 
   pattern = usable_date_pattern (pattern, order);
   g_snprintf (day_text, sizeof day_text, "%u", day);
-  g_snprintf (year_text, sizeof year_text, "%u", year);
+  /* The year as the language counts it; the pattern names the era. */
+  g_snprintf (year_text, sizeof year_text, "%u", sr_i18n_display_year (year));
   parts[0] = day_text;
   parts[1] = g_dpgettext2 (GETTEXT_PACKAGE, "month in a date", date_months[month - 1]);
   parts[2] = year_text;

@@ -19,9 +19,15 @@ gboolean    sr_i18n_is_rtl          (const char *lang);
  * Bengali, Nepali). Only for numbers a person reads; never for receipt
  * codes, commands or anything typed back. */
 char       *sr_i18n_localize_digits (const char *text);
+/* A Gregorian year as the language in use counts it: the Buddhist era
+ * (+543) for Thai, unchanged for every other language. Only for showing;
+ * what is stored stays Gregorian. At most G_MAXUINT16, as a GDate's. */
+guint       sr_i18n_display_year    (guint       gregorian_year);
 /* A date in the language in use, as its catalogue writes one ("March 28,
- * 2025", "28 марта 2025 г.", "2025年3月28日"), in its digits. The day must
- * be in the calendar. */
+ * 2025", "28 марта 2025 г.", "2025年3月28日", "28 มีนาคม พ.ศ. 2568"), in
+ * its digits and with the year as sr_i18n_display_year () gives it. The
+ * date is Gregorian, as the form stores it; the day must be in the
+ * calendar. */
 char       *sr_i18n_format_date     (guint       year,
                                      guint       month,
                                      guint       day);
@@ -32,7 +38,10 @@ void        sr_i18n_date_order      (guint       order[3]);
  * %3$s": %1$s the day, %2$s the month, %3$s the year) in place of the
  * catalogue's own. A pattern without each of the three exactly once, or
  * with any other '%', is not used: the source's English one is, and
- * sr_i18n_date_order_with () returns FALSE. */
+ * sr_i18n_date_order_with () returns FALSE. Only the pattern is replaced:
+ * the month, the digits and the year's era are still those of the
+ * language in use, so the same pattern gives 2568 for 2025 while Thai is
+ * in use and 2025 otherwise. */
 char       *sr_i18n_format_date_with (const char *pattern,
                                       guint       year,
                                       guint       month,

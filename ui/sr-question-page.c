@@ -489,6 +489,9 @@ on_date_changed (GtkDropDown    *drop_down,
     }
   else
     {
+      /* The year list counts back from this year; its labels may be in
+       * another era (sr_i18n_display_year ()), its positions never are,
+       * so the answer is Gregorian in every language. */
       guint year = current_year () - (year_index - 1);
 
       if (g_date_valid_dmy ((GDateDay) day, (GDateMonth) month, (GDateYear) year))
@@ -566,7 +569,8 @@ build_date (SrQuestionPage *self)
 
       g_autofree char *shown = NULL;
 
-      g_snprintf (number, sizeof number, "%u", this_year - y);
+      /* As the language counts years: 2568 for 2025 in Thai. */
+      g_snprintf (number, sizeof number, "%u", sr_i18n_display_year (this_year - y));
       shown = sr_i18n_localize_digits (number);
       g_strv_builder_add (years, shown);
     }

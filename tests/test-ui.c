@@ -18,6 +18,7 @@
 #include "sr-envelope.h"
 #include "sr-error.h"
 #include "sr-i18n.h"
+#include "sr-keyboard.h"
 #include "sr-keys.h"
 #include "sr-outbox.h"
 #include "sr-profile.h"
@@ -1169,6 +1170,152 @@ file_report (SrWindow   *window,
 {
   fill_report (window, story);
   return review_and_seal (window);
+}
+
+/* The on-screen keyboard (safereport --on-screen-keyboard), tapped as on
+ * a touch kiosk: it follows the text field that has the focus, types in
+ * the language chosen, and what it types is the answer. */
+
+static void
+tap_key (SrKeyboard *keyboard,
+         const char *label)
+{
+  GtkWidget *key = sr_keyboard_find_key (keyboard, label);
+
+  g_assert_nonnull (key);
+  g_assert_false (gtk_widget_get_focusable (key));
+  g_signal_emit_by_name (key, "clicked");
+  pump ();
+}
+
+static gboolean
+keyboard_shown (SrWindow *window)
+{
+  GtkWidget *keyboard = sr_window_get_keyboard (window);
+  GtkWidget *revealer = gtk_widget_get_parent (keyboard);
+
+  return gtk_widget_get_visible (revealer) && gtk_revealer_get_reveal_child (GTK_REVEALER (revealer))
+         && gtk_widget_get_mapped (keyboard);
+}
+
+static void
+test_on_screen_keyboard (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  SrWindow *window = fixture->window;
+  SrKeyboard *keyboard = SR_KEYBOARD (sr_window_get_keyboard (window));
+  /* Burmese, or the language of the screenshots. */
+  const char *lang = g_str_equal (test_lang (), "en") ? "my" : test_lang ();
+  g_auto(GStrv) keys = NULL;
+  g_autofree char *typed = NULL;
+  GtkWidget *entry, *view;
+  GtkWidget *focus;
+
+  start (window, lang);
+  skip_to (window, "role");
+  choose_option (window, "survivor");
+  click_action (window, "win.next");
+  skip_to (window, "current_place");
+  entry = find (GTK_WIDGET (current_question_page (window)), match_type,
+                GSIZE_TO_POINTER (GTK_TYPE_ENTRY));
+  focus = gtk_root_get_focus (GTK_ROOT (window));
+  g_assert_true (gtk_widget_is_ancestor (focus, entry));
+
+  /* Off unless the kiosk asks for it. */
+  g_assert_false (sr_window_get_on_screen_keyboard (window));
+  g_assert_false (keyboard_shown (window));
+  g_assert_null (sr_keyboard_get_target (keyboard));
+
+  sr_window_set_on_screen_keyboard (window, TRUE);
+  wait_for_draw (window);
+  g_assert_true (keyboard_shown (window));
+  g_assert_true (sr_keyboard_get_target (keyboard) == focus);
+  if (g_str_equal (lang, "my"))
+    g_assert_cmpstr (sr_keyboard_get_layout (keyboard), ==, "mm");
+
+  /* Two keys, whatever the language. */
+  keys = sr_keyboard_list_keys (keyboard);
+  g_assert_cmpuint (g_strv_length (keys), >=, 14);
+  tap_key (keyboard, keys[12]);
+  tap_key (keyboard, keys[13]);
+  typed = g_strconcat (keys[12], keys[13], NULL);
+  g_assert_cmpstr (sr_answers_get_text (sr_window_get_answers (window), "current_place"), ==, typed);
+  /* The focus stayed in the field. */
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) == focus);
+  screenshot (window, "keyboard");
+
+  /* Focus on a button: the keyboard goes, and types nowhere. */
+  gtk_widget_grab_focus (find_by_name (window, "next"));
+  pump ();
+  g_assert_false (keyboard_shown (window));
+  g_assert_null (sr_keyboard_get_target (keyboard));
+  gtk_widget_grab_focus (entry);
+  pump ();
+  g_assert_true (keyboard_shown (window));
+
+  /* The story too. */
+  click_action (window, "win.next");
+  skip_to (window, "narrative");
+  view = find (GTK_WIDGET (current_question_page (window)), match_type,
+               GSIZE_TO_POINTER (GTK_TYPE_TEXT_VIEW));
+  gtk_widget_grab_focus (view);
+  pump ();
+  g_assert_true (sr_keyboard_get_target (keyboard) == view);
+  tap_key (keyboard, keys[12]);
+  tap_key (keyboard, "space");
+  tap_key (keyboard, keys[13]);
+  tap_key (keyboard, "backspace");
+  g_clear_pointer (&typed, g_free);
+  typed = g_strconcat (keys[12], " ", NULL);
+  g_assert_cmpstr (sr_answers_get_text (sr_window_get_answers (window), "narrative"), ==, typed);
+
+  /* Another language: its keys. */
+  click_action (window, "win.language");
+  choose_language (window, "th");
+  g_assert_cmpstr (sr_keyboard_get_layout (keyboard), ==, "th");
+
+  /* Quick exit: the keyboard has nowhere to type and is gone. */
+  click_action (window, "win.quick-exit");
+  pump ();
+  g_assert_null (sr_keyboard_get_target (keyboard));
+  g_assert_false (keyboard_shown (window));
+  g_assert_cmpuint (sr_answers_get_n (sr_window_get_answers (window)), ==, 0);
+}
+
+static void
+on_app_activated (GApplication *app,
+                  gpointer      user_data)
+{
+  int *shown = user_data;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  g_assert_true (SR_IS_WINDOW (window));
+  *shown = sr_window_get_on_screen_keyboard (SR_WINDOW (window));
+  gtk_window_destroy (window);
+  g_application_quit (app);
+}
+
+/* safereport --on-screen-keyboard turns the keyboard on, and nothing else
+ * does. */
+static void
+test_on_screen_keyboard_option (void)
+{
+  g_autofree char *dir = sr_test_mkdtemp ();
+
+  for (guint with = 0; with < 2; with++)
+    {
+      g_autoptr(SrApplication) app = sr_application_new ();
+      const char *argv[] = { "safereport", "--data-dir", dir, with ? "--on-screen-keyboard" : NULL, NULL };
+      int shown = -1;
+
+      /* Not registered on the session bus, which a test may not have. */
+      g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+      g_signal_connect_after (app, "activate", G_CALLBACK (on_app_activated), &shown);
+      g_assert_cmpint (g_application_run (G_APPLICATION (app), with ? 4 : 3, (char **) argv), ==, 0);
+      g_assert_cmpint (shown, ==, (int) with);
+    }
+
+  sr_test_rmdir (dir);
 }
 
 /* Reads back the QR code a texture shows, as a phone would. */
@@ -2936,6 +3083,9 @@ main (int   argc,
   g_test_add_func ("/sr/ui/receipt-kiosk", test_receipt_kiosk);
   g_test_add_func ("/sr/ui/urdu-face", test_urdu_face);
   g_test_add ("/sr/ui/attachments", Fixture, NULL, fixture_set_up, test_attachments, fixture_tear_down);
+  g_test_add ("/sr/ui/on-screen-keyboard", Fixture, NULL, fixture_set_up, test_on_screen_keyboard,
+              fixture_tear_down);
+  g_test_add_func ("/sr/ui/on-screen-keyboard-option", test_on_screen_keyboard_option);
   g_test_add ("/sr/ui/admin-pin", Fixture, NULL, fixture_set_up, test_admin_pin, fixture_tear_down);
   g_test_add ("/sr/ui/admin-export-ack", Fixture, NULL, fixture_set_up, test_admin_export_ack, fixture_tear_down);
   g_test_add_func ("/sr/ui/admin-provision", test_admin_provision);

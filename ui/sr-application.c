@@ -19,6 +19,7 @@ struct _SrApplication
   AdwApplication  parent_instance;
 
   SrWindowMode    mode;
+  gboolean        on_screen_keyboard;
   char           *data_dir;
   SrWindow       *window;
 };
@@ -30,6 +31,8 @@ static const GOptionEntry options[] = {
     N_("Run as a kiosk: full screen, cannot be closed, refuses the demo profile"), NULL },
   { "operator", 'o', G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
     N_("Operator mode, for a hotline taking a report by phone: a section of the form per page, fast from the keyboard"), NULL },
+  { "on-screen-keyboard", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_NONE, NULL,
+    N_("Show a keyboard on the screen, in the language chosen, for touch screens without a keyboard"), NULL },
   { "data-dir", 'd', G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, NULL,
     N_("Keep the outbox in DIR"), N_("DIR") },
   { NULL }
@@ -139,6 +142,7 @@ sr_application_activate (GApplication *application)
    * keeper provisions one from the admin area. */
   outbox = sr_outbox_new (self->data_dir, &error);
   self->window = sr_window_new (GTK_APPLICATION (self), outbox, self->mode);
+  sr_window_set_on_screen_keyboard (self->window, self->on_screen_keyboard);
   g_object_add_weak_pointer (G_OBJECT (self->window), (gpointer *) &self->window);
   if (outbox == NULL)
     sr_window_show_problem (self->window, _("SafeReport cannot take reports here"),
@@ -160,6 +164,7 @@ sr_application_handle_local_options (GApplication *application,
 
   g_variant_dict_lookup (dict, "kiosk", "b", &kiosk);
   g_variant_dict_lookup (dict, "operator", "b", &operator_mode);
+  g_variant_dict_lookup (dict, "on-screen-keyboard", "b", &self->on_screen_keyboard);
   if (kiosk && operator_mode)
     {
       g_printerr ("%s\n", _("--operator is for a hotline’s desktop; a kiosk is for the people reporting. Choose one."));

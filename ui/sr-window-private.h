@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "sr-keyboard.h"
 #include "sr-language-page.h"
 #include "sr-profile.h"
 #include "sr-window.h"
@@ -39,6 +40,8 @@ struct _SrWindow
   GtkLabel          *progress_label;
   GtkProgressBar    *progress_bar;
   GtkButton         *next_button;
+  GtkRevealer       *keyboard_revealer;
+  SrKeyboard        *keyboard;
 
   /* What the window works on */
   SrOutbox          *outbox;
@@ -49,6 +52,8 @@ struct _SrWindow
   SrWindowMode       mode;
   gboolean           kiosk;      /* mode == SR_WINDOW_KIOSK */
   gboolean           operator_mode; /* mode == SR_WINDOW_OPERATOR */
+
+  gboolean           on_screen_keyboard;
 
   /* How the window looks; reset with the form */
   gboolean           large_text;

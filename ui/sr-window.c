@@ -485,6 +485,7 @@ sr_window_retranslate (SrWindow *self)
   gtk_button_set_label (self->idle_continue_button, _("_Continue"));
 
   gtk_button_set_label (self->back_button, _("_Back"));
+  sr_keyboard_set_language (self->keyboard, self->lang);
 
   {
     g_autoptr(GMenu) menu = g_menu_new ();
@@ -961,6 +962,9 @@ sr_window_reset (SrWindow *self)
   self->lang = g_strdup (sr_i18n_get_language ());
   update_language_class (self);
   sr_window_retranslate (self);
+  /* Shift or the Latin keys left on say nothing, but a syllable being
+   * composed is part of what was typed. */
+  sr_keyboard_reset (self->keyboard);
 
   /* No cross-fade: the old page must not linger on screen. */
   gtk_stack_set_transition_type (self->stack, GTK_STACK_TRANSITION_TYPE_NONE);
@@ -1565,6 +1569,7 @@ sr_window_class_init (SrWindowClass *klass)
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (SR_TYPE_KEYBOARD);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/safereport/SafeReport/sr-window.ui");
   gtk_widget_class_bind_template_child (widget_class, SrWindow, header_bar);
@@ -1592,6 +1597,8 @@ sr_window_class_init (SrWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SrWindow, progress_label);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, next_button);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, keyboard_revealer);
+  gtk_widget_class_bind_template_child (widget_class, SrWindow, keyboard);
 
   gtk_widget_class_install_action (widget_class, "win.next", NULL, action_next);
   gtk_widget_class_install_action (widget_class, "win.back", NULL, action_back);
@@ -1607,6 +1614,60 @@ sr_window_class_init (SrWindowClass *klass)
   sr_window_safety_class_init (widget_class);
 }
 
+/* ---- On-screen keyboard ------------------------------------------------ */
+
+static gboolean
+is_text_field (GtkWidget *widget)
+{
+  if (GTK_IS_TEXT (widget))
+    return gtk_editable_get_editable (GTK_EDITABLE (widget));
+  if (GTK_IS_TEXT_VIEW (widget))
+    return gtk_text_view_get_editable (GTK_TEXT_VIEW (widget));
+  return FALSE;
+}
+
+/* The keyboard types into the text field that has the focus, and is
+ * shown only while one has it: its keys never take the focus. */
+static void
+on_focus_widget (SrWindow   *self,
+                 GParamSpec *pspec,
+                 gpointer    user_data)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  GtkWidget *target = self->on_screen_keyboard && focus != NULL && is_text_field (focus)
+                      ? focus : NULL;
+
+  sr_keyboard_set_target (self->keyboard, target);
+  gtk_revealer_set_reveal_child (self->keyboard_revealer, target != NULL);
+}
+
+void
+sr_window_set_on_screen_keyboard (SrWindow *self,
+                                  gboolean  enabled)
+{
+  g_return_if_fail (SR_IS_WINDOW (self));
+
+  self->on_screen_keyboard = !!enabled;
+  gtk_widget_set_visible (GTK_WIDGET (self->keyboard_revealer), self->on_screen_keyboard);
+  on_focus_widget (self, NULL, NULL);
+}
+
+gboolean
+sr_window_get_on_screen_keyboard (SrWindow *self)
+{
+  g_return_val_if_fail (SR_IS_WINDOW (self), FALSE);
+
+  return self->on_screen_keyboard;
+}
+
+GtkWidget *
+sr_window_get_keyboard (SrWindow *self)
+{
+  g_return_val_if_fail (SR_IS_WINDOW (self), NULL);
+
+  return GTK_WIDGET (self->keyboard);
+}
+
 static void
 sr_window_init (SrWindow *self)
 {
@@ -1619,6 +1680,7 @@ sr_window_init (SrWindow *self)
   self->return_page = SR_PAGE_WELCOME;
   self->return_question = NO_QUESTION;
 
+  g_signal_connect (self, "notify::focus-widget", G_CALLBACK (on_focus_widget), NULL);
   sr_window_safety_init (self);
 }
 

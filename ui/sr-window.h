@@ -64,6 +64,15 @@ const char *sr_window_get_receipt      (SrWindow       *self);
 gboolean    sr_window_get_sealing      (SrWindow       *self);
 SrWindowMode sr_window_get_mode        (SrWindow       *self);
 
+/* A keyboard on screen (SrKeyboard) under the page, shown while a text
+ * field has the focus, in the language chosen: for touch kiosks. Off by
+ * default; safereport --on-screen-keyboard turns it on. */
+void        sr_window_set_on_screen_keyboard (SrWindow *self,
+                                              gboolean  enabled);
+gboolean    sr_window_get_on_screen_keyboard (SrWindow *self);
+/* The SrKeyboard, shown or not. */
+GtkWidget  *sr_window_get_keyboard     (SrWindow       *self);
+
 /* Wipes the form and opens the admin area (Ctrl+Alt+A, and the main menu
  * on a desktop); the keeper's PIN comes first. Does nothing without an
  * outbox or while a report is being sealed. */

@@ -955,6 +955,24 @@ empty_controls (SrQuestionPage *self)
 {
   self->updating = TRUE;
 
+  /* An input method may be composing text in a field (preedit: pinyin, a
+   * Khmer cluster). A field that stops being editable tells it to stop
+   * (GTK resets it and takes the focus from it): it drops that text, or
+   * commits it into the field, which is emptied below. Otherwise the
+   * field would go on showing it, and the engine composing it, after
+   * "Clear answer" or quick exit. gtk_text_view_reset_im_context ()
+   * alone left ibus's m17n engines composing (tests/test-input-method.c). */
+  if (self->entry != NULL)
+    {
+      gtk_editable_set_editable (GTK_EDITABLE (self->entry), FALSE);
+      gtk_editable_set_editable (GTK_EDITABLE (self->entry), TRUE);
+    }
+  if (self->text_view != NULL)
+    {
+      gtk_text_view_set_editable (GTK_TEXT_VIEW (self->text_view), FALSE);
+      gtk_text_view_set_editable (GTK_TEXT_VIEW (self->text_view), TRUE);
+    }
+
   for (guint i = 0; self->choices != NULL && i < self->choices->len; i++)
     {
       GtkWidget *choice = g_ptr_array_index (self->choices, i);

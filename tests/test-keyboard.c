@@ -278,6 +278,32 @@ test_keys_render (Fixture       *fixture,
   g_assert_true (gtk_widget_has_focus (gtk_widget_get_first_child (fixture->entry)));
 }
 
+/* The keyboard fits the narrowest window the app allows (sr-window.ui's
+ * width-request), in every language and on both levels. */
+#define NARROWEST_WINDOW_PX 360
+
+static void
+test_fits_narrowest_window (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  for (guint w = 0; w < G_N_ELEMENTS (words); w++)
+    for (guint level = 0; level < 2; level++)
+      {
+        int minimum = 0;
+
+        sr_keyboard_set_language (fixture->keyboard, words[w].language);
+        if (level == 1 && gtk_widget_get_sensitive (sr_keyboard_find_key (fixture->keyboard, "shift")))
+          tap_named (fixture->keyboard, "shift");
+        gtk_widget_measure (GTK_WIDGET (fixture->keyboard), GTK_ORIENTATION_HORIZONTAL, -1,
+                            &minimum, NULL, NULL, NULL);
+        g_test_message ("%s, level %u: %d px", words[w].language, level, minimum);
+        if (minimum > NARROWEST_WINDOW_PX)
+          g_error ("The %s keyboard needs %d px, wider than the narrowest window (%d px)",
+                   words[w].language, minimum, NARROWEST_WINDOW_PX);
+        sr_keyboard_reset (fixture->keyboard);
+      }
+}
+
 /* ---- Composing --------------------------------------------------------- */
 
 static void
@@ -577,9 +603,19 @@ main (int   argc,
   sr_i18n_init ();
   adw_init ();
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  /* The app's style sheet: the keys' sizes are in it. */
+  {
+    g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
+    gtk_css_provider_load_from_resource (css, "/io/github/safereport/SafeReport/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                                GTK_STYLE_PROVIDER (css),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
 
   g_test_add ("/sr/keyboard/every-language", Fixture, NULL, fixture_set_up, test_every_language, fixture_tear_down);
   g_test_add ("/sr/keyboard/keys-render", Fixture, NULL, fixture_set_up, test_keys_render, fixture_tear_down);
+  g_test_add ("/sr/keyboard/fits-narrowest-window", Fixture, NULL, fixture_set_up, test_fits_narrowest_window, fixture_tear_down);
   g_test_add ("/sr/keyboard/dead-keys", Fixture, NULL, fixture_set_up, test_dead_keys, fixture_tear_down);
   g_test_add ("/sr/keyboard/marks-compose", Fixture, NULL, fixture_set_up, test_marks_compose, fixture_tear_down);
   g_test_add ("/sr/keyboard/hangul", Fixture, NULL, fixture_set_up, test_hangul, fixture_tear_down);

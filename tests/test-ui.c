@@ -1235,7 +1235,7 @@ test_on_screen_keyboard (Fixture       *fixture,
 
   /* Two keys, whatever the language. */
   keys = sr_keyboard_list_keys (keyboard);
-  g_assert_cmpuint (g_strv_length (keys), >=, 14);
+  g_assert_cmpuint (g_strv_length (keys), >=, 15);
   tap_key (keyboard, keys[12]);
   tap_key (keyboard, keys[13]);
   typed = g_strconcat (keys[12], keys[13], NULL);
@@ -1268,6 +1268,15 @@ test_on_screen_keyboard (Fixture       *fixture,
   g_clear_pointer (&typed, g_free);
   typed = g_strconcat (keys[12], " ", NULL);
   g_assert_cmpstr (sr_answers_get_text (sr_window_get_answers (window), "narrative"), ==, typed);
+
+  /* Back to an answer: a key adds to it, never replaces it. */
+  while (!g_str_equal (current_question_id (window), "current_place"))
+    click_action (window, "win.back");
+  g_assert_true (sr_keyboard_get_target (keyboard) == gtk_root_get_focus (GTK_ROOT (window)));
+  tap_key (keyboard, keys[14]);
+  g_clear_pointer (&typed, g_free);
+  typed = g_strconcat (keys[12], keys[13], keys[14], NULL);
+  g_assert_cmpstr (sr_answers_get_text (sr_window_get_answers (window), "current_place"), ==, typed);
 
   /* Another language: its keys. */
   click_action (window, "win.language");

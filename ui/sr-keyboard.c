@@ -804,8 +804,15 @@ static GtkWidget *
 make_key (SrKeyboard *self)
 {
   GtkWidget *button = gtk_button_new ();
+  GtkWidget *face = gtk_label_new (NULL);
 
-  gtk_button_set_child (GTK_BUTTON (button), gtk_label_new (NULL));
+  /* A key asks for the room of an ellipsis, not of the glyph it shows: a
+   * wide Burmese or Khmer letter does not make every key, and so the
+   * keyboard, wider than the narrowest window. Keys are as wide as their
+   * glyphs wherever the window has the room, which on a kiosk's screen
+   * it always has. */
+  gtk_label_set_ellipsize (GTK_LABEL (face), PANGO_ELLIPSIZE_END);
+  gtk_button_set_child (GTK_BUTTON (button), face);
   gtk_widget_set_focusable (button, FALSE);
   gtk_widget_set_focus_on_click (button, FALSE);
   gtk_widget_set_hexpand (button, TRUE);
@@ -1163,7 +1170,7 @@ sr_keyboard_init (SrKeyboard *self)
 
       gtk_grid_set_column_homogeneous (grid, TRUE);
       gtk_grid_set_row_homogeneous (grid, TRUE);
-      gtk_grid_set_column_spacing (grid, 6);
+      gtk_grid_set_column_spacing (grid, 3);
       gtk_grid_set_row_spacing (grid, 6);
     }
   gtk_widget_add_css_class (self->forms, "sr-key-forms");

@@ -1197,8 +1197,18 @@ sr_question_page_focus (SrQuestionPage *self)
   else if (self->choices->len > 0)
     target = g_ptr_array_index (self->choices, 0);
 
-  if (target != NULL)
-    gtk_widget_grab_focus (target);
+  if (target != NULL && target == GTK_WIDGET (self->entry))
+    {
+      /* GTK selects an entry's text when it takes the focus, and the next
+       * key, or key of the on-screen keyboard, would replace the answer a
+       * person came back to. The cursor goes after it instead. */
+      gtk_entry_grab_focus_without_selecting (self->entry);
+      gtk_editable_set_position (GTK_EDITABLE (self->entry), -1);
+    }
+  else if (target != NULL)
+    {
+      gtk_widget_grab_focus (target);
+    }
 }
 
 void

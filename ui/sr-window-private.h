@@ -41,7 +41,7 @@ struct _SrWindow
   GtkProgressBar    *progress_bar;
   GtkButton         *next_button;
   GtkRevealer       *keyboard_revealer;
-  SrKeyboard        *keyboard;
+  SrKeyboard        *keyboard;    /* made when first turned on */
 
   /* What the window works on */
   SrOutbox          *outbox;

@@ -485,7 +485,8 @@ sr_window_retranslate (SrWindow *self)
   gtk_button_set_label (self->idle_continue_button, _("_Continue"));
 
   gtk_button_set_label (self->back_button, _("_Back"));
-  sr_keyboard_set_language (self->keyboard, self->lang);
+  if (self->keyboard != NULL)
+    sr_keyboard_set_language (self->keyboard, self->lang);
 
   {
     g_autoptr(GMenu) menu = g_menu_new ();
@@ -964,7 +965,8 @@ sr_window_reset (SrWindow *self)
   sr_window_retranslate (self);
   /* Shift or the Latin keys left on say nothing, but a syllable being
    * composed is part of what was typed. */
-  sr_keyboard_reset (self->keyboard);
+  if (self->keyboard != NULL)
+    sr_keyboard_reset (self->keyboard);
 
   /* No cross-fade: the old page must not linger on screen. */
   gtk_stack_set_transition_type (self->stack, GTK_STACK_TRANSITION_TYPE_NONE);
@@ -1569,7 +1571,6 @@ sr_window_class_init (SrWindowClass *klass)
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  g_type_ensure (SR_TYPE_KEYBOARD);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/safereport/SafeReport/sr-window.ui");
   gtk_widget_class_bind_template_child (widget_class, SrWindow, header_bar);
@@ -1598,7 +1599,6 @@ sr_window_class_init (SrWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SrWindow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, next_button);
   gtk_widget_class_bind_template_child (widget_class, SrWindow, keyboard_revealer);
-  gtk_widget_class_bind_template_child (widget_class, SrWindow, keyboard);
 
   gtk_widget_class_install_action (widget_class, "win.next", NULL, action_next);
   gtk_widget_class_install_action (widget_class, "win.back", NULL, action_back);
@@ -1637,7 +1637,8 @@ on_focus_widget (SrWindow   *self,
   GtkWidget *target = self->on_screen_keyboard && focus != NULL && is_text_field (focus)
                       ? focus : NULL;
 
-  sr_keyboard_set_target (self->keyboard, target);
+  if (self->keyboard != NULL)
+    sr_keyboard_set_target (self->keyboard, target);
   gtk_revealer_set_reveal_child (self->keyboard_revealer, target != NULL);
 }
 
@@ -1648,6 +1649,14 @@ sr_window_set_on_screen_keyboard (SrWindow *self,
   g_return_if_fail (SR_IS_WINDOW (self));
 
   self->on_screen_keyboard = !!enabled;
+  /* Made only when asked for: reading a layout takes a few milliseconds
+   * the start-up of every other window need not spend. */
+  if (self->on_screen_keyboard && self->keyboard == NULL)
+    {
+      self->keyboard = SR_KEYBOARD (sr_keyboard_new ());
+      sr_keyboard_set_language (self->keyboard, self->lang);
+      gtk_revealer_set_child (self->keyboard_revealer, GTK_WIDGET (self->keyboard));
+    }
   gtk_widget_set_visible (GTK_WIDGET (self->keyboard_revealer), self->on_screen_keyboard);
   on_focus_widget (self, NULL, NULL);
 }

@@ -70,7 +70,8 @@ SrWindowMode sr_window_get_mode        (SrWindow       *self);
 void        sr_window_set_on_screen_keyboard (SrWindow *self,
                                               gboolean  enabled);
 gboolean    sr_window_get_on_screen_keyboard (SrWindow *self);
-/* The SrKeyboard, shown or not. */
+/* The SrKeyboard, shown or not; NULL until the keyboard is first turned
+ * on. */
 GtkWidget  *sr_window_get_keyboard     (SrWindow       *self);
 
 /* Wipes the form and opens the admin area (Ctrl+Alt+A, and the main menu

@@ -19,6 +19,7 @@
 #include "sr-i18n.h"
 #include "sr-outbox.h"
 #include "sr-question-page.h"
+#include "sr-test-ui.h"
 #include "sr-test-util.h"
 #include "sr-window.h"
 
@@ -208,124 +209,10 @@ im_text_before_cursor (SrTestIm *self)
   return g_strndup (text, cursor);
 }
 
-/* Helpers: the main loop */
-
-static void
-pump (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
-
-static gboolean
-on_timeout (gpointer user_data)
-{
-  gboolean *expired = user_data;
-
-  *expired = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-typedef gboolean (*Condition) (gconstpointer data);
-
-/* Runs the main loop until condition holds, for at most seconds; returns
- * whether it holds. */
-static gboolean
-wait_until (Condition      condition,
-            gconstpointer  data,
-            guint          seconds)
-{
-  gboolean expired = FALSE;
-  guint source = g_timeout_add_seconds (seconds, on_timeout, &expired);
-
-  while (!condition (data) && !expired)
-    g_main_context_iteration (NULL, TRUE);
-  if (!expired)
-    g_source_remove (source);
-  pump ();
-
-  return condition (data);
-}
-
 static gboolean
 im_focused_on (gconstpointer data)
 {
   return focused_im != NULL && focused_im->client == data;
-}
-
-/* Helpers: finding what is on screen (as in test-ui.c) */
-
-typedef gboolean (*Match) (GtkWidget *widget, gconstpointer data);
-
-static GtkWidget *
-find (GtkWidget     *root,
-      Match          match,
-      gconstpointer  data)
-{
-  if (!gtk_widget_get_mapped (root))
-    return NULL;
-
-  if (match (root, data))
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find (child, match, data);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-static gboolean
-match_action (GtkWidget     *widget,
-              gconstpointer  data)
-{
-  return GTK_IS_ACTIONABLE (widget)
-         && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), data) == 0;
-}
-
-static gboolean
-match_name (GtkWidget     *widget,
-            gconstpointer  data)
-{
-  return g_strcmp0 (gtk_widget_get_name (widget), data) == 0;
-}
-
-static gboolean
-match_type (GtkWidget     *widget,
-            gconstpointer  data)
-{
-  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (data));
-}
-
-static GtkWidget *
-find_by_type (GtkWidget *root,
-              GType      type)
-{
-  return find (root, match_type, GSIZE_TO_POINTER (type));
-}
-
-static void
-click (GtkWidget *button)
-{
-  g_assert_nonnull (button);
-  g_assert_true (GTK_IS_BUTTON (button));
-  g_assert_true (gtk_widget_is_sensitive (button));
-
-  g_signal_emit_by_name (button, "clicked");
-  pump ();
-}
-
-static void
-click_action (SrWindow   *window,
-              const char *action)
-{
-  click (find (GTK_WIDGET (window), match_action, action));
 }
 
 /* A text field of a question page: the widget that takes the text (the
@@ -651,48 +538,15 @@ fixture_tear_down (Fixture       *fixture,
   commit_on_reset = FALSE;
 }
 
-static SrQuestionPage *
-current_question_page (SrWindow *window)
-{
-  g_assert_cmpint (sr_window_get_page (window), ==, SR_PAGE_QUESTION);
-
-  return SR_QUESTION_PAGE (find_by_type (GTK_WIDGET (window), SR_TYPE_QUESTION_PAGE));
-}
-
-static const char *
-current_question_id (SrWindow *window)
-{
-  return sr_question_get_id (sr_question_page_get_question (current_question_page (window)));
-}
-
-static void
-start (SrWindow   *window,
-       const char *lang)
-{
-  g_assert_cmpint (sr_window_get_page (window), ==, SR_PAGE_LANGUAGE);
-  click (find (GTK_WIDGET (window), match_name, lang));
-  g_assert_cmpint (sr_window_get_page (window), ==, SR_PAGE_WELCOME);
-  click_action (window, "win.next");
-}
-
 /* Skips questions until the one asked for shows, its field focused. */
 static void
-skip_to (SrWindow   *window,
-         const char *id,
-         Field      *field)
+skip_to_field (SrWindow   *window,
+               const char *id,
+               Field      *field)
 {
-  for (guint steps = 0; steps < 200; steps++)
-    {
-      if (g_str_equal (current_question_id (window), id))
-        {
-          field_init (field, GTK_WIDGET (current_question_page (window)));
-          g_assert_true (wait_until (im_focused_on, field->widget, WAIT_SECONDS));
-          return;
-        }
-      click_action (window, "win.next");
-    }
-
-  g_error ("Question %s never came", id);
+  skip_to (window, id);
+  field_init (field, GTK_WIDGET (current_question_page (window)));
+  g_assert_true (wait_until (im_focused_on, field->widget, WAIT_SECONDS));
 }
 
 /* Leaving a question: what was committed stays, what was being composed
@@ -709,7 +563,7 @@ test_leave (Fixture       *fixture,
   Field field;
 
   start (window, commit_on_reset ? "ko" : "zh_CN");
-  skip_to (window, "current_place", &field);
+  skip_to_field (window, "current_place", &field);
   im = g_object_ref (focused_im);
 
   if (commit_on_reset)
@@ -775,7 +629,7 @@ test_quick_exit (Fixture       *fixture,
   Field place, story;
 
   start (window, "km");
-  skip_to (window, "current_place", &place);
+  skip_to_field (window, "current_place", &place);
   entry_im = g_object_ref (focused_im);
   entry_buffer = g_object_ref (gtk_text_get_buffer (GTK_TEXT (place.widget)));
   im_commit (entry_im, "ភ្នំពេញ");
@@ -783,7 +637,7 @@ test_quick_exit (Fixture       *fixture,
   pump ();
   assert_holds (&place, sr_window_get_answers (window), "current_place", "ភ្នំពេញ");
 
-  skip_to (window, "narrative", &story);
+  skip_to_field (window, "narrative", &story);
   story_im = g_object_ref (focused_im);
   story_buffer = g_object_ref (gtk_text_view_get_buffer (GTK_TEXT_VIEW (story.widget)));
   im_commit (story_im, "ខ្ញុំ");
@@ -859,6 +713,9 @@ static const IbusTyping ibus_typings[] = {
    * character (ua, ey): the engine composes them in preedit first. */
   { "km", "m17n:km:yannis", "m17n.xml", "km-yannis.mim", "km", "narrative",
     { "s", "ua", "s", "/", "t", "ey", NULL }, NULL, FALSE },
+  /* l t [ k p f u → ສ ະ ບ າ ຍ ດ ີ: "hello". */
+  { "lo", "m17n:lo:kbd", "m17n.xml", "lo-kbd.mim", "lo", "narrative",
+    { "l", "t", "[", "k", "p", "f", "u", NULL }, NULL, FALSE },
   /* l ; y l f u → ส ว ั ส ด ี: "hello". */
   { "th", "m17n:th:kesmanee", "m17n.xml", "th-kesmanee.mim", "th", "current_place",
     { "l", ";", "y", "l", "f", "u", NULL }, NULL, FALSE },
@@ -883,8 +740,8 @@ static const IbusTyping ibus_typings[] = {
 };
 
 /* The text an m17n input method (a .mim file of m17n-db) types for keys,
- * from its map entry ("KEYS" "TEXT") or ("KEYS" 0xXXXX ...); NULL when it
- * has none. */
+ * from its map entry ("KEYS" "TEXT"), ("KEYS" ?C) or ("KEYS" 0xXXXX ...);
+ * NULL when it has none. */
 static char *
 mim_text (const char *contents,
           const char *keys)
@@ -925,6 +782,12 @@ mim_text (const char *contents,
           if (*p == '\0')
             return NULL;
           p++;
+        }
+      else if (*p == '?' && (guchar) p[1] > ' ')
+        {
+          /* A character literal: ?ສ */
+          g_string_append_unichar (text, g_utf8_get_char (p + 1));
+          p = g_utf8_next_char (p + 1);
         }
       else if (p[0] == '0' && p[1] == 'x')
         {
@@ -1562,6 +1425,14 @@ on_client_output (GObject      *source,
   run->done = TRUE;
 }
 
+static gboolean
+client_done (gconstpointer data)
+{
+  const ClientRun *run = data;
+
+  return run->done;
+}
+
 /* Runs the app's side of a case in a process of its own, for at most
  * seconds; returns whether it passed, with what it printed as test
  * messages. */
@@ -1581,8 +1452,7 @@ ibus_run_client (Ibus              *ibus,
   g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
   const char *argv[] = { self, "-p", "/sr/input-method/ibus-client", NULL };
   ClientRun run = { NULL, FALSE };
-  gboolean expired = FALSE;
-  guint timeout;
+  gboolean expired;
   gboolean passed;
 
   g_assert_nonnull (self);
@@ -1606,13 +1476,9 @@ ibus_run_client (Ibus              *ibus,
       return FALSE;
     }
   g_subprocess_communicate_utf8_async (client, NULL, NULL, on_client_output, &run);
-  timeout = g_timeout_add_seconds (seconds, on_timeout, &expired);
-  while (!run.done && !expired)
-    g_main_context_iteration (NULL, TRUE);
+  expired = !wait_until (client_done, &run, seconds);
   if (expired)
     g_subprocess_force_exit (client);
-  else
-    g_source_remove (timeout);
   while (!run.done)
     g_main_context_iteration (NULL, TRUE);
   g_subprocess_wait (client, NULL, NULL);
@@ -1746,38 +1612,18 @@ test_ibus (void)
     skip_or_fail (g_ptr_array_index (unavailable, 0));
 }
 
-static void
-init (int    *argc,
-      char ***argv)
-{
-  g_autoptr(GError) error = NULL;
-
-  gtk_test_init (argc, argv, NULL);
-  if (!sr_init (&error))
-    g_error ("%s", error->message);
-  sr_i18n_init ();
-  adw_init ();
-  /* Pages switch at once, so what is mapped is what is shown. */
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-}
-
 int
 main (int   argc,
       char *argv[])
 {
-  /* Without a display there is nothing to drive; the runner provides one
-   * (xvfb-run). */
-  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
-    {
-      g_print ("1..0 # SKIP no display\n");
-      return 0;
-    }
+  if (!have_display ())
+    return 0;
 
   /* The app's side of an ibus case (test_ibus), started with
    * GTK_IM_MODULE=ibus. */
   if (g_getenv ("SR_IBUS_CASE") != NULL)
     {
-      init (&argc, &argv);
+      ui_test_init (&argc, &argv);
       g_test_add_func ("/sr/input-method/ibus-client", test_ibus_client);
       return g_test_run ();
     }
@@ -1785,7 +1631,7 @@ main (int   argc,
   /* The test's own input method, chosen before GTK starts; it joins the
    * extension point once GTK made it, before any field asks for one. */
   g_setenv ("GTK_IM_MODULE", "sr-test-im", TRUE);
-  init (&argc, &argv);
+  ui_test_init (&argc, &argv);
   g_io_extension_point_implement (GTK_IM_MODULE_EXTENSION_POINT_NAME,
                                   SR_TYPE_TEST_IM, "sr-test-im", 100);
 

@@ -8,6 +8,7 @@
 
 #include "sr-i18n.h"
 #include "sr-keyboard.h"
+#include "sr-test-ui.h"
 
 /* The on-screen keyboard, tapped key by key as a person would: what lands
  * in the text field is compared with what the person meant to write. */
@@ -19,13 +20,6 @@ typedef struct
   GtkWidget *view;
   SrKeyboard *keyboard;
 } Fixture;
-
-static void
-pump (void)
-{
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
 
 static void
 fixture_set_up (Fixture       *fixture,
@@ -593,25 +587,10 @@ int
 main (int   argc,
       char *argv[])
 {
-  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
-    {
-      g_print ("1..0 # SKIP no display\n");
-      return 0;
-    }
-
-  gtk_test_init (&argc, &argv, NULL);
-  sr_i18n_init ();
-  adw_init ();
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-  /* The app's style sheet: the keys' sizes are in it. */
-  {
-    g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
-
-    gtk_css_provider_load_from_resource (css, "/io/github/safereport/SafeReport/style.css");
-    gtk_style_context_add_provider_for_display (gdk_display_get_default (),
-                                                GTK_STYLE_PROVIDER (css),
-                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-  }
+  if (!have_display ())
+    return 0;
+  /* With the app's style sheet: the keys' sizes are in it. */
+  ui_test_init (&argc, &argv);
 
   g_test_add ("/sr/keyboard/every-language", Fixture, NULL, fixture_set_up, test_every_language, fixture_tear_down);
   g_test_add ("/sr/keyboard/keys-render", Fixture, NULL, fixture_set_up, test_keys_render, fixture_tear_down);

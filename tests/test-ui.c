@@ -29,6 +29,7 @@
 #include "sr-review-page.h"
 #include "sr-section-page.h"
 #include "sr-report.h"
+#include "sr-test-ui.h"
 #include "sr-test-util.h"
 #include "sr-window.h"
 
@@ -55,42 +56,33 @@ typedef struct
   SrWindow    *window;
 } Fixture;
 
-/* Helpers: the main loop */
+/* Helpers: the main loop (the rest is in sr-test-ui.c) */
 
-static void
-pump (void)
+typedef gboolean (*WindowCondition) (SrWindow *window);
+
+typedef struct
 {
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
-}
+  WindowCondition  condition;
+  SrWindow        *window;
+} WindowWait;
 
 static gboolean
-on_timeout (gpointer user_data)
+window_condition_holds (gconstpointer data)
 {
-  gboolean *expired = user_data;
+  const WindowWait *wait = data;
 
-  *expired = TRUE;
-  return G_SOURCE_REMOVE;
+  return wait->condition (wait->window);
 }
 
-typedef gboolean (*Condition) (SrWindow *window);
-
 static void
-wait_for (SrWindow  *window,
-          Condition  condition,
-          const char *what)
+wait_for (SrWindow        *window,
+          WindowCondition  condition,
+          const char      *what)
 {
-  gboolean expired = FALSE;
-  guint source = g_timeout_add_seconds (WAIT_SECONDS, on_timeout, &expired);
+  WindowWait wait = { condition, window };
 
-  while (!condition (window) && !expired)
-    g_main_context_iteration (NULL, TRUE);
-
-  if (expired)
+  if (!wait_until (window_condition_holds, &wait, WAIT_SECONDS))
     g_error ("Gave up waiting for %s", what);
-
-  g_source_remove (source);
-  pump ();
 }
 
 static void
@@ -101,54 +93,6 @@ wait_for_draw (SrWindow *window)
 }
 
 /* Helpers: finding what is on screen */
-
-typedef gboolean (*Match) (GtkWidget *widget, gconstpointer data);
-
-static GtkWidget *
-find (GtkWidget     *root,
-      Match          match,
-      gconstpointer  data)
-{
-  if (!gtk_widget_get_mapped (root))
-    return NULL;
-
-  if (match (root, data))
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find (child, match, data);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-static gboolean
-match_name (GtkWidget     *widget,
-            gconstpointer  data)
-{
-  return g_strcmp0 (gtk_widget_get_name (widget), data) == 0;
-}
-
-static gboolean
-match_action (GtkWidget     *widget,
-              gconstpointer  data)
-{
-  return GTK_IS_ACTIONABLE (widget)
-         && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), data) == 0;
-}
-
-static gboolean
-match_type (GtkWidget     *widget,
-            gconstpointer  data)
-{
-  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (data));
-}
 
 static gboolean
 match_css_class (GtkWidget     *widget,
@@ -164,13 +108,6 @@ find_by_name (SrWindow   *window,
   return find (GTK_WIDGET (window), match_name, name);
 }
 
-static GtkWidget *
-find_by_type (SrWindow *window,
-              GType     type)
-{
-  return find (GTK_WIDGET (window), match_type, GSIZE_TO_POINTER (type));
-}
-
 /* Collects every widget of a type below root, shown or not. */
 static void
 collect (GtkWidget *root,
@@ -184,39 +121,6 @@ collect (GtkWidget *root,
        child != NULL;
        child = gtk_widget_get_next_sibling (child))
     collect (child, type, out);
-}
-
-static void
-click (GtkWidget *button)
-{
-  g_assert_nonnull (button);
-  g_assert_true (GTK_IS_BUTTON (button));
-  g_assert_true (gtk_widget_get_mapped (button));
-  g_assert_true (gtk_widget_is_sensitive (button));
-
-  g_signal_emit_by_name (button, "clicked");
-  pump ();
-}
-
-static void
-click_action (SrWindow   *window,
-              const char *action)
-{
-  click (find (GTK_WIDGET (window), match_action, action));
-}
-
-static SrQuestionPage *
-current_question_page (SrWindow *window)
-{
-  g_assert_cmpint (sr_window_get_page (window), ==, SR_PAGE_QUESTION);
-
-  return SR_QUESTION_PAGE (find_by_type (window, SR_TYPE_QUESTION_PAGE));
-}
-
-static const char *
-current_question_id (SrWindow *window)
-{
-  return sr_question_get_id (sr_question_page_get_question (current_question_page (window)));
 }
 
 static const char *
@@ -421,40 +325,6 @@ fixture_tear_down (Fixture       *fixture,
 }
 
 /* Steps a person takes */
-
-static void
-choose_language (SrWindow   *window,
-                 const char *lang)
-{
-  g_assert_cmpint (sr_window_get_page (window), ==, SR_PAGE_LANGUAGE);
-  click (find_by_name (window, lang));
-  g_assert_cmpstr (sr_window_get_language (window), ==, lang);
-}
-
-static void
-start (SrWindow   *window,
-       const char *lang)
-{
-  choose_language (window, lang);
-  g_assert_cmpint (sr_window_get_page (window), ==, SR_PAGE_WELCOME);
-  click_action (window, "win.next");
-}
-
-/* Skips questions until the one asked for shows. */
-static void
-skip_to (SrWindow   *window,
-         const char *id)
-{
-  for (guint steps = 0; steps < 200; steps++)
-    {
-      g_assert_cmpint (sr_window_get_page (window), ==, SR_PAGE_QUESTION);
-      if (g_str_equal (current_question_id (window), id))
-        return;
-      click_action (window, "win.next");
-    }
-
-  g_error ("Question %s never came", id);
-}
 
 static void
 choose_option (SrWindow   *window,
@@ -710,7 +580,7 @@ test_quick_exit (Fixture       *fixture,
   collect (GTK_WIDGET (window), GTK_TYPE_TEXT_VIEW, views);
   for (guint i = 0; i < views->len; i++)
     g_assert_cmpint (gtk_text_buffer_get_char_count (gtk_text_view_get_buffer (g_ptr_array_index (views, i))), ==, 0);
-  g_assert_null (find_by_type (window, SR_TYPE_QUESTION_PAGE));
+  g_assert_null (find_by_type (GTK_WIDGET (window), SR_TYPE_QUESTION_PAGE));
 
   /* The keys: Escape and Ctrl+Q both lead to the same action. */
   {
@@ -1355,7 +1225,7 @@ scan_texture (GdkTexture *texture)
 static SrReceiptPage *
 receipt_page (SrWindow *window)
 {
-  GtkWidget *page = find_by_type (window, SR_TYPE_RECEIPT_PAGE);
+  GtkWidget *page = find_by_type (GTK_WIDGET (window), SR_TYPE_RECEIPT_PAGE);
 
   g_assert_true (SR_IS_RECEIPT_PAGE (page));
   return SR_RECEIPT_PAGE (page);
@@ -1467,7 +1337,7 @@ test_attachments (Fixture       *fixture,
     click_action (window, "win.next");
   g_assert_cmpint (sr_window_get_page (window), ==, SR_PAGE_REVIEW);
   g_assert_cmpuint (count_attachments_widgets (window), ==, 1);
-  attachments = g_object_ref (SR_ATTACHMENTS (find_by_type (window, SR_TYPE_ATTACHMENTS)));
+  attachments = g_object_ref (SR_ATTACHMENTS (find_by_type (GTK_WIDGET (window), SR_TYPE_ATTACHMENTS)));
 
   /* Something that is no image: one clear sentence, nothing attached. */
   sr_attachments_add_file (attachments, not_photo);
@@ -1526,7 +1396,7 @@ test_attachments (Fixture       *fixture,
   /* Sealed with a photo: the organisation gets the picture, re-encoded,
    * without its position. */
   fill_report (window, NARRATIVE);
-  attachments = g_object_ref (SR_ATTACHMENTS (find_by_type (window, SR_TYPE_ATTACHMENTS)));
+  attachments = g_object_ref (SR_ATTACHMENTS (find_by_type (GTK_WIDGET (window), SR_TYPE_ATTACHMENTS)));
   sr_attachments_add_file (attachments, photo);
   wait_for_photo (attachments);
   receipt = review_and_seal (window);
@@ -1603,7 +1473,7 @@ test_receipt_qr (Fixture       *fixture,
 
   /* The way out takes the codes off the screen. */
   click_action (window, "win.quick-exit");
-  g_assert_null (find_by_type (window, SR_TYPE_RECEIPT_PAGE));
+  g_assert_null (find_by_type (GTK_WIDGET (window), SR_TYPE_RECEIPT_PAGE));
   g_assert_null (sr_receipt_page_get_texture (page));
 }
 
@@ -1725,7 +1595,7 @@ test_receipt_kiosk (void)
 static SrAdminPage *
 admin_page (SrWindow *window)
 {
-  GtkWidget *page = find_by_type (window, SR_TYPE_ADMIN_PAGE);
+  GtkWidget *page = find_by_type (GTK_WIDGET (window), SR_TYPE_ADMIN_PAGE);
 
   g_assert_true (SR_IS_ADMIN_PAGE (page));
   return SR_ADMIN_PAGE (page);
@@ -1734,7 +1604,7 @@ admin_page (SrWindow *window)
 static gboolean
 admin_idle (SrWindow *window)
 {
-  GtkWidget *page = find_by_type (window, SR_TYPE_ADMIN_PAGE);
+  GtkWidget *page = find_by_type (GTK_WIDGET (window), SR_TYPE_ADMIN_PAGE);
 
   return page == NULL || !sr_admin_page_get_busy (SR_ADMIN_PAGE (page));
 }
@@ -1853,7 +1723,7 @@ static void
 leave_admin (SrWindow *window)
 {
   click_name (window, "leave-admin");
-  g_assert_null (find_by_type (window, SR_TYPE_ADMIN_PAGE));
+  g_assert_null (find_by_type (GTK_WIDGET (window), SR_TYPE_ADMIN_PAGE));
   g_assert_cmpint (sr_window_get_page (window), ==, SR_PAGE_LANGUAGE);
 }
 
@@ -1881,7 +1751,7 @@ test_admin_pin (Fixture       *fixture,
   choose_option (window, "survivor");
   open_admin (window);
   g_assert_cmpuint (sr_answers_get_n (sr_window_get_answers (window)), ==, 0);
-  g_assert_null (find_by_type (window, SR_TYPE_QUESTION_PAGE));
+  g_assert_null (find_by_type (GTK_WIDGET (window), SR_TYPE_QUESTION_PAGE));
 
   /* First entry: a PIN is chosen, typed twice, 4 characters or more. */
   g_assert_false (sr_outbox_has_admin_pin (fixture->outbox));
@@ -1969,7 +1839,7 @@ test_admin_pin (Fixture       *fixture,
 
   /* Quick exit locks the area too. */
   click_action (window, "win.quick-exit");
-  g_assert_null (find_by_type (window, SR_TYPE_ADMIN_PAGE));
+  g_assert_null (find_by_type (GTK_WIDGET (window), SR_TYPE_ADMIN_PAGE));
   g_assert_cmpint (sr_window_get_page (window), ==, SR_PAGE_LANGUAGE);
 }
 
@@ -2125,7 +1995,7 @@ test_admin_export_ack (Fixture       *fixture,
   /* A keeper who walks away leaves the area locked behind them. */
   sr_window_set_idle_timeout (window, 1, 1);
   wait_for (window, is_language, "the idle lock");
-  g_assert_null (find_by_type (window, SR_TYPE_ADMIN_PAGE));
+  g_assert_null (find_by_type (GTK_WIDGET (window), SR_TYPE_ADMIN_PAGE));
 }
 
 static void
@@ -2354,7 +2224,7 @@ test_operator (void)
    * questions on one page, the first one's answer in focus. */
   choose_language (window, test_lang ());
   g_assert_cmpint (sr_window_get_page (window), ==, SR_PAGE_SECTION);
-  g_assert_true (SR_IS_SECTION_PAGE (find_by_type (window, SR_TYPE_SECTION_PAGE)));
+  g_assert_true (SR_IS_SECTION_PAGE (find_by_type (GTK_WIDGET (window), SR_TYPE_SECTION_PAGE)));
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (question_page_named (window, "role"))));
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (question_page_named (window, "danger_now"))));
   survivor = find (GTK_WIDGET (question_page_named (window, "role")), match_name, "survivor");
@@ -2437,7 +2307,7 @@ test_idle (Fixture       *fixture,
   wait_for (window, is_language, "the idle wipe");
   g_assert_false (sr_window_get_idle_warning_visible (window));
   g_assert_cmpuint (sr_answers_get_n (sr_window_get_answers (window)), ==, 0);
-  g_assert_null (find_by_type (window, SR_TYPE_QUESTION_PAGE));
+  g_assert_null (find_by_type (GTK_WIDGET (window), SR_TYPE_QUESTION_PAGE));
 }
 
 static void
@@ -3051,35 +2921,9 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
-
-  /* Without a display there is nothing to drive; the runner provides one
-   * (xvfb-run). */
-  if (g_getenv ("DISPLAY") == NULL && g_getenv ("WAYLAND_DISPLAY") == NULL)
-    {
-      g_print ("1..0 # SKIP no display\n");
-      return 0;
-    }
-
-  gtk_test_init (&argc, &argv, NULL);
-  if (!sr_init (&error))
-    g_error ("%s", error->message);
-  sr_i18n_init ();
-  adw_init ();
-
-  /* Pages switch at once, so what is mapped is what is shown. */
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-  /* What the app gets from AdwApplication: its style sheet and icons. */
-  gtk_icon_theme_add_resource_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
-                                    "/io/github/safereport/SafeReport/icons");
-  {
-    g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
-
-    gtk_css_provider_load_from_resource (css, "/io/github/safereport/SafeReport/style.css");
-    gtk_style_context_add_provider_for_display (gdk_display_get_default (),
-                                                GTK_STYLE_PROVIDER (css),
-                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-  }
+  if (!have_display ())
+    return 0;
+  ui_test_init (&argc, &argv);
 
   g_test_add ("/sr/ui/wizard", Fixture, NULL, fixture_set_up, test_wizard, fixture_tear_down);
   g_test_add ("/sr/ui/quick-exit", Fixture, NULL, fixture_set_up, test_quick_exit, fixture_tear_down);

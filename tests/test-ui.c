@@ -1078,6 +1078,8 @@ test_on_screen_keyboard (Fixture       *fixture,
   const char *lang = g_str_equal (test_lang (), "en") ? "my" : test_lang ();
   g_auto(GStrv) keys = NULL;
   g_autofree char *typed = NULL;
+  g_autofree char *story = NULL;
+  g_autofree char *added = NULL;
   GtkWidget *entry, *view;
   GtkWidget *focus;
 
@@ -1110,6 +1112,8 @@ test_on_screen_keyboard (Fixture       *fixture,
   tap_key (keyboard, keys[12]);
   tap_key (keyboard, keys[13]);
   typed = g_strconcat (keys[12], keys[13], NULL);
+  story = g_strconcat (keys[12], " ", NULL);
+  added = g_strconcat (keys[12], keys[13], keys[14], NULL);
   g_assert_cmpstr (sr_answers_get_text (sr_window_get_answers (window), "current_place"), ==, typed);
   /* The focus stayed in the field. */
   g_assert_true (gtk_root_get_focus (GTK_ROOT (window)) == focus);
@@ -1136,18 +1140,14 @@ test_on_screen_keyboard (Fixture       *fixture,
   tap_key (keyboard, "space");
   tap_key (keyboard, keys[13]);
   tap_key (keyboard, "backspace");
-  g_clear_pointer (&typed, g_free);
-  typed = g_strconcat (keys[12], " ", NULL);
-  g_assert_cmpstr (sr_answers_get_text (sr_window_get_answers (window), "narrative"), ==, typed);
+  g_assert_cmpstr (sr_answers_get_text (sr_window_get_answers (window), "narrative"), ==, story);
 
   /* Back to an answer: a key adds to it, never replaces it. */
   while (!g_str_equal (current_question_id (window), "current_place"))
     click_action (window, "win.back");
   g_assert_true (sr_keyboard_get_target (keyboard) == gtk_root_get_focus (GTK_ROOT (window)));
   tap_key (keyboard, keys[14]);
-  g_clear_pointer (&typed, g_free);
-  typed = g_strconcat (keys[12], keys[13], keys[14], NULL);
-  g_assert_cmpstr (sr_answers_get_text (sr_window_get_answers (window), "current_place"), ==, typed);
+  g_assert_cmpstr (sr_answers_get_text (sr_window_get_answers (window), "current_place"), ==, added);
 
   /* Another language: its keys. */
   click_action (window, "win.language");

@@ -219,6 +219,33 @@ test_every_language (Fixture       *fixture,
     }
 }
 
+/* How many dotted circles a layout draws: glyphs that are U+25CC in the
+ * font of their run, whether the text had one or the shaper added it. */
+static guint
+count_dotted_circles (PangoLayout *layout)
+{
+  PangoLayoutIter *iter = pango_layout_get_iter (layout);
+  guint n = 0;
+
+  do
+    {
+      PangoLayoutRun *run = pango_layout_iter_get_run_readonly (iter);
+      hb_codepoint_t circle;
+
+      if (run == NULL
+          || !hb_font_get_nominal_glyph (pango_font_get_hb_font (run->item->analysis.font),
+                                         0x25CC, &circle))
+        continue;
+      for (int g = 0; g < run->glyphs->num_glyphs; g++)
+        if (run->glyphs->glyphs[g].glyph == circle)
+          n++;
+    }
+  while (pango_layout_iter_next_run (iter));
+
+  pango_layout_iter_free (iter);
+  return n;
+}
+
 /* Every key of every language is drawn with the fonts the project
  * installs, and none takes the focus from the text field. */
 static void
@@ -249,15 +276,22 @@ test_keys_render (Fixture       *fixture,
         for (guint k = 0; keys[k] != NULL; k++)
           {
             GtkWidget *key = sr_keyboard_find_key (fixture->keyboard, keys[k]);
-            GtkWidget *label = gtk_button_get_child (GTK_BUTTON (key));
+            /* The glyph's label is the last child of the key's face. */
+            GtkWidget *label = gtk_widget_get_last_child (gtk_button_get_child (GTK_BUTTON (key)));
             g_autoptr(PangoLayout) layout = NULL;
 
             g_assert_cmpint (g_utf8_strlen (keys[k], -1), ==, 1);
             g_assert_true (g_unichar_isdefined (g_utf8_get_char (keys[k])));
             g_assert_false (gtk_widget_get_focusable (key));
             layout = gtk_widget_create_pango_layout (label, gtk_label_get_label (GTK_LABEL (label)));
+            pango_layout_set_attributes (layout, gtk_label_get_attributes (GTK_LABEL (label)));
             if (pango_layout_get_unknown_glyphs_count (layout) != 0)
               g_error ("The %s key \"%s\" has a glyph missing", words[w].language, keys[k]);
+            /* A mark sits on one dotted circle, not on two. */
+            if (g_str_has_prefix (gtk_label_get_label (GTK_LABEL (label)), "\xe2\x97\x8c")
+                && count_dotted_circles (layout) != 1)
+              g_error ("The %s key \"%s\" shows %u dotted circles", words[w].language, keys[k],
+                       count_dotted_circles (layout));
             n++;
           }
         /* A whole keyboard: four rows; shifted, some keys may type

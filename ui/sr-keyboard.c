@@ -804,15 +804,23 @@ static GtkWidget *
 make_key (SrKeyboard *self)
 {
   GtkWidget *button = gtk_button_new ();
+  GtkWidget *overlay = gtk_overlay_new ();
   GtkWidget *face = gtk_label_new (NULL);
 
-  /* A key asks for the room of an ellipsis, not of the glyph it shows: a
-   * wide Burmese or Khmer letter does not make every key, and so the
-   * keyboard, wider than the narrowest window. Keys are as wide as their
-   * glyphs wherever the window has the room, which on a kiosk's screen
-   * it always has. */
-  gtk_label_set_ellipsize (GTK_LABEL (face), PANGO_ELLIPSIZE_END);
-  gtk_button_set_child (GTK_BUTTON (button), face);
+  /* A key asks for the room of a space, not of the glyph it shows: the
+   * glyph is an overlay, which GtkOverlay does not measure. A wide
+   * Burmese or Khmer letter then does not make every key, and so the
+   * keyboard, wider than the narrowest window. The glyph's own label is
+   * never narrowed (an ellipsizing label shapes a mark apart from the
+   * dotted circle it sits on), only clipped at the key's edges where a
+   * window is narrower than any kiosk's screen. */
+  gtk_overlay_set_child (GTK_OVERLAY (overlay), gtk_label_new (" "));
+  gtk_overlay_add_overlay (GTK_OVERLAY (overlay), face);
+  gtk_overlay_set_clip_overlay (GTK_OVERLAY (overlay), face, TRUE);
+  gtk_widget_set_halign (face, GTK_ALIGN_CENTER);
+  gtk_widget_set_valign (face, GTK_ALIGN_CENTER);
+  gtk_button_set_child (GTK_BUTTON (button), overlay);
+  g_object_set_data (G_OBJECT (button), "sr-key-face", face);
   gtk_widget_set_focusable (button, FALSE);
   gtk_widget_set_focus_on_click (button, FALSE);
   gtk_widget_set_hexpand (button, TRUE);
@@ -831,6 +839,8 @@ set_key (SrKeyboard *self,
 {
   char typed[8] = { 0 };
   char shown[16] = { 0 };
+  PangoAttrList *attributes;
+  GtkLabel *face;
   int len;
 
   if (key->kind != KEY_NONE)
@@ -846,7 +856,17 @@ set_key (SrKeyboard *self,
   if (key->ch == 0x200C || key->ch == 0x200D)
     g_strlcpy (shown, key->ch == 0x200C ? "ZWNJ" : "ZWJ", sizeof shown);
 
-  gtk_label_set_label (GTK_LABEL (gtk_button_get_child (GTK_BUTTON (button))), shown);
+  face = g_object_get_data (G_OBJECT (button), "sr-key-face");
+  gtk_label_set_label (face, shown);
+  /* In the keys' language, fontconfig gives the dotted circle and the
+   * mark on it one font (Noto Sans Myanmar has both); otherwise the
+   * circle may come from the interface's font, and the mark, alone in
+   * its own font, gets a second circle from the shaper. */
+  attributes = pango_attr_list_new ();
+  pango_attr_list_insert (attributes,
+                          pango_attr_language_new (pango_language_from_string (shown_layout (self)->language)));
+  gtk_label_set_attributes (face, attributes);
+  pango_attr_list_unref (attributes);
   gtk_widget_set_sensitive (button, key->kind != KEY_NONE);
   if (key->kind == KEY_DEAD && key->ch == self->dead)
     gtk_widget_add_css_class (button, "latched");

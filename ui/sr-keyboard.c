@@ -839,8 +839,6 @@ set_key (SrKeyboard *self,
 {
   char typed[8] = { 0 };
   char shown[16] = { 0 };
-  PangoAttrList *attributes;
-  GtkLabel *face;
   int len;
 
   if (key->kind != KEY_NONE)
@@ -856,17 +854,7 @@ set_key (SrKeyboard *self,
   if (key->ch == 0x200C || key->ch == 0x200D)
     g_strlcpy (shown, key->ch == 0x200C ? "ZWNJ" : "ZWJ", sizeof shown);
 
-  face = g_object_get_data (G_OBJECT (button), "sr-key-face");
-  gtk_label_set_label (face, shown);
-  /* In the keys' language, fontconfig gives the dotted circle and the
-   * mark on it one font (Noto Sans Myanmar has both); otherwise the
-   * circle may come from the interface's font, and the mark, alone in
-   * its own font, gets a second circle from the shaper. */
-  attributes = pango_attr_list_new ();
-  pango_attr_list_insert (attributes,
-                          pango_attr_language_new (pango_language_from_string (shown_layout (self)->language)));
-  gtk_label_set_attributes (face, attributes);
-  pango_attr_list_unref (attributes);
+  gtk_label_set_label (GTK_LABEL (g_object_get_data (G_OBJECT (button), "sr-key-face")), shown);
   gtk_widget_set_sensitive (button, key->kind != KEY_NONE);
   if (key->kind == KEY_DEAD && key->ch == self->dead)
     gtk_widget_add_css_class (button, "latched");
@@ -926,12 +914,35 @@ update_controls (SrKeyboard *self)
                         endonym != NULL ? endonym : "");
 }
 
+/* Every key's face is in the language of the keys shown. In it,
+ * fontconfig gives the dotted circle and the mark on it one font (Noto
+ * Sans Myanmar has both); otherwise the circle may come from the
+ * interface's font, and the mark, alone in its own font, gets a second
+ * circle from the shaper. */
+static void
+set_faces_language (SrKeyboard *self)
+{
+  PangoLanguage *language = pango_language_from_string (shown_layout (self)->language);
+  PangoAttrList *attributes = pango_attr_list_new ();
+
+  pango_attr_list_insert (attributes, pango_attr_language_new (language));
+  for (guint r = 0; r < N_ROWS; r++)
+    for (guint k = 0; k < MAX_KEYS; k++)
+      gtk_label_set_attributes (g_object_get_data (G_OBJECT (self->key_buttons[r][k]), "sr-key-face"),
+                                attributes);
+  for (guint i = 0; i < G_N_ELEMENTS (self->form_buttons); i++)
+    gtk_label_set_attributes (g_object_get_data (G_OBJECT (self->form_buttons[i]), "sr-key-face"),
+                              attributes);
+  pango_attr_list_unref (attributes);
+}
+
 static void
 show_layout (SrKeyboard *self)
 {
   end_composing (self);
   self->fidel = 0;
   load_layout (self);
+  set_faces_language (self);
   rebuild_keys (self);
   rebuild_forms (self);
   update_controls (self);

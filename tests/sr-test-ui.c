@@ -152,6 +152,29 @@ click_action (SrWindow   *window,
   click (find (GTK_WIDGET (window), match_action, action));
 }
 
+/* The on-screen keyboard */
+
+void
+tap (GtkWidget *key)
+{
+  g_assert_nonnull (key);
+  g_assert_true (gtk_widget_get_sensitive (key));
+  g_signal_emit_by_name (key, "clicked");
+  pump ();
+}
+
+void
+tap_key (SrKeyboard *keyboard,
+         const char *label)
+{
+  GtkWidget *key = sr_keyboard_find_key (keyboard, label);
+
+  if (key == NULL)
+    g_error ("No key %s on the %s keys", label, sr_keyboard_get_layout (keyboard));
+  g_assert_false (gtk_widget_get_focusable (key));
+  tap (key);
+}
+
 /* The form */
 
 SrQuestionPage *

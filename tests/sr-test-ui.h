@@ -3,6 +3,7 @@
 
 #include <gtk/gtk.h>
 
+#include "sr-keyboard.h"
 #include "sr-question-page.h"
 #include "sr-window.h"
 
@@ -66,6 +67,15 @@ void            click                  (GtkWidget     *button);
 /* Clicks the button on screen that activates action. */
 void            click_action           (SrWindow      *window,
                                         const char    *action);
+
+/* The on-screen keyboard */
+
+/* Taps a key that a person could tap: there and sensitive. */
+void            tap                    (GtkWidget     *key);
+/* Taps the key of keyboard named label (sr_keyboard_find_key); fails the
+ * test if there is none, or if it would take the focus from the field. */
+void            tap_key                (SrKeyboard    *keyboard,
+                                        const char    *label);
 
 /* The form */
 

@@ -67,26 +67,6 @@ view_text (Fixture *fixture)
   return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
 }
 
-static void
-tap (GtkWidget *key)
-{
-  g_assert_nonnull (key);
-  g_assert_true (gtk_widget_get_sensitive (key));
-  g_signal_emit_by_name (key, "clicked");
-  pump ();
-}
-
-static void
-tap_named (SrKeyboard *keyboard,
-           const char *name)
-{
-  GtkWidget *key = sr_keyboard_find_key (keyboard, name);
-
-  if (key == NULL)
-    g_error ("No key %s on the %s keys", name, sr_keyboard_get_layout (keyboard));
-  tap (key);
-}
-
 /* Taps the key that types ch, pressing Shift or the switch key first if
  * that is where ch is, as a person looking for it would. */
 static void
@@ -112,11 +92,11 @@ tap_char (SrKeyboard *keyboard,
                                         FALSE);
           if (sr_keyboard_find_key (keyboard, "switch") == NULL)
             break;
-          tap_named (keyboard, "switch");
+          tap_key (keyboard, "switch");
         }
       else
         {
-          tap_named (keyboard, "shift");
+          tap_key (keyboard, "shift");
         }
     }
   g_error ("No key types U+%04X (%s) on the %s keys", ch, text, sr_keyboard_get_layout (keyboard));
@@ -263,13 +243,13 @@ test_keys_render (Fixture       *fixture,
           {
             if (sr_keyboard_find_key (fixture->keyboard, "switch") == NULL)
               continue;
-            tap_named (fixture->keyboard, "switch");
+            tap_key (fixture->keyboard, "switch");
           }
         if (level & 1)
           {
             if (!gtk_widget_get_sensitive (sr_keyboard_find_key (fixture->keyboard, "shift")))
               continue;
-            tap_named (fixture->keyboard, "shift");
+            tap_key (fixture->keyboard, "shift");
           }
 
         keys = sr_keyboard_list_keys (fixture->keyboard);
@@ -321,7 +301,7 @@ test_fits_narrowest_window (Fixture       *fixture,
 
         sr_keyboard_set_language (fixture->keyboard, words[w].language);
         if (level == 1 && gtk_widget_get_sensitive (sr_keyboard_find_key (fixture->keyboard, "shift")))
-          tap_named (fixture->keyboard, "shift");
+          tap_key (fixture->keyboard, "shift");
         gtk_widget_measure (GTK_WIDGET (fixture->keyboard), GTK_ORIENTATION_HORIZONTAL, -1,
                             &minimum, NULL, NULL, NULL);
         g_test_message ("%s, level %u: %d px", words[w].language, level, minimum);
@@ -350,7 +330,7 @@ test_dead_keys (Fixture       *fixture,
                                            "latched"));
   g_assert_cmpstr (entry_text (fixture), ==, "");
   /* Space types the accent alone. */
-  tap_named (fixture->keyboard, "space");
+  tap_key (fixture->keyboard, "space");
   g_assert_cmpstr (entry_text (fixture), ==, "~");
   g_assert_false (gtk_widget_has_css_class (sr_keyboard_find_key (fixture->keyboard, "\xcc\x83"),
                                             "latched"));
@@ -364,13 +344,13 @@ test_dead_keys (Fixture       *fixture,
   g_assert_cmpstr (entry_text (fixture), ==, "~~x\xcc\x83");
   /* Backspace takes back the accent only. */
   tap (sr_keyboard_find_key (fixture->keyboard, "\xcc\x83"));
-  tap_named (fixture->keyboard, "backspace");
+  tap_key (fixture->keyboard, "backspace");
   g_assert_cmpstr (entry_text (fixture), ==, "~~x\xcc\x83");
   tap_char (fixture->keyboard, 'n');
   g_assert_cmpstr (entry_text (fixture), ==, "~~x\xcc\x83n");
   /* Shifted: Ã. */
   tap (sr_keyboard_find_key (fixture->keyboard, "\xcc\x83"));
-  tap_named (fixture->keyboard, "shift");
+  tap_key (fixture->keyboard, "shift");
   tap (sr_keyboard_find_key (fixture->keyboard, "A"));
   g_assert_cmpstr (entry_text (fixture), ==, "~~x\xcc\x83n\xc3\x83");
 }
@@ -442,13 +422,13 @@ test_hangul (Fixture       *fixture,
   gtk_editable_set_text (GTK_EDITABLE (fixture->entry), "");
   sr_keyboard_reset (fixture->keyboard);
   tap_chars (fixture->keyboard, "ㅎㅏㄴㄱㅡㄹ");
-  tap_named (fixture->keyboard, "backspace");
+  tap_key (fixture->keyboard, "backspace");
   g_assert_cmpstr (entry_text (fixture), ==, "한그");
-  tap_named (fixture->keyboard, "backspace");
+  tap_key (fixture->keyboard, "backspace");
   g_assert_cmpstr (entry_text (fixture), ==, "한ㄱ");
-  tap_named (fixture->keyboard, "backspace");
+  tap_key (fixture->keyboard, "backspace");
   g_assert_cmpstr (entry_text (fixture), ==, "한");
-  tap_named (fixture->keyboard, "backspace");
+  tap_key (fixture->keyboard, "backspace");
   g_assert_cmpstr (entry_text (fixture), ==, "");
 
   /* The cursor moved away: the syllable there is not touched. */
@@ -477,7 +457,7 @@ test_fidel (Fixture       *fixture,
   g_assert_null (sr_keyboard_find_key (fixture->keyboard, "ሉ"));
   g_assert_false (gtk_widget_get_sensitive (sr_keyboard_find_key (fixture->keyboard, "shift")));
 
-  tap_named (fixture->keyboard, "ለ");
+  tap_key (fixture->keyboard, "ለ");
   g_assert_cmpstr (entry_text (fixture), ==, "ለ");
   /* Its eight forms come first, in order. */
   keys = sr_keyboard_list_keys (fixture->keyboard);
@@ -489,16 +469,16 @@ test_fidel (Fixture       *fixture,
       g_assert_cmpstr (keys[i], ==, form);
     }
   /* A form replaces the consonant, and another form that one. */
-  tap_named (fixture->keyboard, "ሉ");
+  tap_key (fixture->keyboard, "ሉ");
   g_assert_cmpstr (entry_text (fixture), ==, "ሉ");
-  tap_named (fixture->keyboard, "ሊ");
+  tap_key (fixture->keyboard, "ሊ");
   g_assert_cmpstr (entry_text (fixture), ==, "ሊ");
   /* Space ends the syllable; the forms go. */
-  tap_named (fixture->keyboard, "space");
+  tap_key (fixture->keyboard, "space");
   g_assert_null (sr_keyboard_find_key (fixture->keyboard, "ሉ"));
   g_assert_cmpstr (entry_text (fixture), ==, "ሊ ");
   /* Ethiopic punctuation. */
-  tap_named (fixture->keyboard, "።");
+  tap_key (fixture->keyboard, "።");
   g_assert_cmpstr (entry_text (fixture), ==, "ሊ ።");
 }
 
@@ -513,8 +493,8 @@ test_shift_and_switch (Fixture       *fixture,
   sr_keyboard_set_language (fixture->keyboard, "ru");
   /* Shift lasts one letter. */
   tap (shift);
-  tap_named (fixture->keyboard, "П");
-  tap_named (fixture->keyboard, "р");
+  tap_key (fixture->keyboard, "П");
+  tap_key (fixture->keyboard, "р");
   g_assert_cmpstr (entry_text (fixture), ==, "Пр");
   g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (shift)));
   g_assert_null (sr_keyboard_find_key (fixture->keyboard, "П"));
@@ -525,11 +505,11 @@ test_shift_and_switch (Fixture       *fixture,
 
   /* The switch key brings Latin letters (and digits), and back. */
   g_assert_null (sr_keyboard_find_key (fixture->keyboard, "a"));
-  tap_named (fixture->keyboard, "switch");
+  tap_key (fixture->keyboard, "switch");
   g_assert_cmpstr (sr_keyboard_get_layout (fixture->keyboard), ==, "us");
   tap_chars (fixture->keyboard, "a1");
   g_assert_cmpstr (entry_text (fixture), ==, "Пр" "a1");
-  tap_named (fixture->keyboard, "switch");
+  tap_key (fixture->keyboard, "switch");
   g_assert_cmpstr (sr_keyboard_get_layout (fixture->keyboard), ==, "ru");
 
   /* Languages written in Latin letters have no switch key. */
@@ -540,7 +520,7 @@ test_shift_and_switch (Fixture       *fixture,
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (sr_keyboard_find_key (fixture->keyboard, "space"))),
                    ==, sr_i18n_get_endonym ("my"));
   /* A new language shows its own keys, whatever was shown before. */
-  tap_named (fixture->keyboard, "switch");
+  tap_key (fixture->keyboard, "switch");
   sr_keyboard_set_language (fixture->keyboard, "km");
   g_assert_cmpstr (sr_keyboard_get_layout (fixture->keyboard), ==, "kh");
   /* Unknown languages get the US keys. */
@@ -564,18 +544,18 @@ test_targets (Fixture       *fixture,
   /* At the cursor, not at the end. */
   gtk_editable_set_text (GTK_EDITABLE (fixture->entry), "กค");
   gtk_editable_set_position (GTK_EDITABLE (fixture->entry), 1);
-  tap_named (fixture->keyboard, "ข");
+  tap_key (fixture->keyboard, "ข");
   g_assert_cmpstr (entry_text (fixture), ==, "กขค");
   /* A selection is replaced. */
   gtk_editable_select_region (GTK_EDITABLE (fixture->entry), 0, 2);
-  tap_named (fixture->keyboard, "ง");
+  tap_key (fixture->keyboard, "ง");
   g_assert_cmpstr (entry_text (fixture), ==, "งค");
   /* Backspace deletes the selection, else one character. */
   gtk_editable_select_region (GTK_EDITABLE (fixture->entry), 1, 2);
-  tap_named (fixture->keyboard, "backspace");
+  tap_key (fixture->keyboard, "backspace");
   g_assert_cmpstr (entry_text (fixture), ==, "ง");
-  tap_named (fixture->keyboard, "backspace");
-  tap_named (fixture->keyboard, "backspace");
+  tap_key (fixture->keyboard, "backspace");
+  tap_key (fixture->keyboard, "backspace");
   g_assert_cmpstr (entry_text (fixture), ==, "");
 
   /* A text view the same. */
@@ -583,12 +563,12 @@ test_targets (Fixture       *fixture,
   gtk_text_buffer_set_text (buffer, "กค", -1);
   gtk_text_buffer_get_iter_at_offset (buffer, &iter, 1);
   gtk_text_buffer_place_cursor (buffer, &iter);
-  tap_named (fixture->keyboard, "ข");
-  tap_named (fixture->keyboard, "space");
+  tap_key (fixture->keyboard, "ข");
+  tap_key (fixture->keyboard, "space");
   text = view_text (fixture);
   g_assert_cmpstr (text, ==, "กข ค");
   g_clear_pointer (&text, g_free);
-  tap_named (fixture->keyboard, "backspace");
+  tap_key (fixture->keyboard, "backspace");
   text = view_text (fixture);
   g_assert_cmpstr (text, ==, "กขค");
   g_clear_pointer (&text, g_free);
@@ -596,15 +576,15 @@ test_targets (Fixture       *fixture,
 
   /* A field that cannot be changed is not. */
   gtk_text_view_set_editable (GTK_TEXT_VIEW (fixture->view), FALSE);
-  tap_named (fixture->keyboard, "ข");
+  tap_key (fixture->keyboard, "ข");
   text = view_text (fixture);
   g_assert_cmpstr (text, ==, "กขค");
   g_clear_pointer (&text, g_free);
 
   /* Nowhere to type: nothing happens. */
   sr_keyboard_set_target (fixture->keyboard, NULL);
-  tap_named (fixture->keyboard, "ข");
-  tap_named (fixture->keyboard, "backspace");
+  tap_key (fixture->keyboard, "ข");
+  tap_key (fixture->keyboard, "backspace");
   g_assert_cmpstr (entry_text (fixture), ==, "");
 
   /* A field that goes away is forgotten. */
@@ -614,7 +594,7 @@ test_targets (Fixture       *fixture,
   g_assert_true (sr_keyboard_get_target (fixture->keyboard) == other);
   g_object_unref (other);
   g_assert_null (sr_keyboard_get_target (fixture->keyboard));
-  tap_named (fixture->keyboard, "ข");
+  tap_key (fixture->keyboard, "ข");
 }
 
 int

@@ -1046,18 +1046,6 @@ file_report (SrWindow   *window,
  * a touch kiosk: it follows the text field that has the focus, types in
  * the language chosen, and what it types is the answer. */
 
-static void
-tap_key (SrKeyboard *keyboard,
-         const char *label)
-{
-  GtkWidget *key = sr_keyboard_find_key (keyboard, label);
-
-  g_assert_nonnull (key);
-  g_assert_false (gtk_widget_get_focusable (key));
-  g_signal_emit_by_name (key, "clicked");
-  pump ();
-}
-
 static gboolean
 keyboard_shown (SrWindow *window)
 {
